@@ -1,0 +1,1 @@
+"""yide's HTTP API (Litestar): thin controllers that translate HTTP to domain service calls."""

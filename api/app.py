@@ -1,0 +1,110 @@
+"""The application factory: routes, auth, problem details, OpenAPI and the database lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
+from litestar.logging import LoggingConfig
+from litestar.routes import HTTPRoute
+
+from api.access import EXCLUDE_FROM_AUTH, access_of
+from api.auth import jwt_auth
+from api.controllers.accounts import AccountController
+from api.controllers.auth import AuthController
+from api.controllers.health import HealthController
+from api.controllers.imports import StaffImportController
+from api.controllers.org import RegionController, StaffController, UnitController
+from api.controllers.processes import ProcessController
+from api.deps import provide_client, provide_principal, provide_runtime
+from api.openapi import openapi_config, swagger_assets
+from api.problems import internal_error_handler, plugin as problem_details
+from workflow.db import close_pool, start_pool
+from workflow.migrate import require_migrated
+from workflow.runtime import Runtime
+from workflow.settings import get_settings
+
+ROUTES = [
+    HealthController,
+    AuthController,
+    AccountController,
+    RegionController,
+    UnitController,
+    StaffController,
+    StaffImportController,
+    ProcessController,
+]
+
+
+def _check_access_rules(app: Litestar) -> None:
+    """Refuse to start unless every handler has exactly one access rule; open the public ones."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if handler.http_methods <= {"OPTIONS", "HEAD"}:
+                continue  # Litestar's automatic preflight handlers
+            rule = access_of(handler) if handler.guards else None
+            if rule is None:
+                if route.path.startswith("/schema"):
+                    continue  # Litestar's OpenAPI documents: public by nature
+                raise RuntimeError(f"{route.path} {sorted(handler.http_methods)} declares no access rule")
+            if rule.public:
+                handler.opt[EXCLUDE_FROM_AUTH] = True
+
+
+def http_handlers(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
+    """(method, path, handler) for every API endpoint: what the role matrix walks."""
+    found = []
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                for method in sorted(handler.http_methods):
+                    if method not in {"HEAD", "OPTIONS"}:
+                        found.append((method, route.path, handler))
+    return found
+
+
+def create_app(rt: Runtime | None = None) -> Litestar:
+    runtime = rt or Runtime.production(get_settings())
+    auth = jwt_auth(runtime)
+
+    @asynccontextmanager
+    async def database(_: Litestar) -> AsyncIterator[None]:
+        owns_pool = await start_pool(runtime.settings.database.pool_size)
+        try:
+            await require_migrated()
+            yield
+        finally:
+            if owns_pool:
+                await close_pool()
+
+    app = Litestar(
+        route_handlers=[*ROUTES, swagger_assets()],
+        dependencies={
+            "rt": Provide(provide_runtime),
+            "principal": Provide(provide_principal),
+            "client": Provide(provide_client),
+        },
+        on_app_init=[auth.on_app_init],
+        plugins=[problem_details()],
+        exception_handlers={Exception: internal_error_handler},
+        openapi_config=openapi_config(version("yide")),
+        lifespan=[database],
+        request_max_body_size=runtime.settings.upload_max_bytes + 64 * 1024,
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            loggers={"transitions": {"level": "WARNING"}},
+            log_exceptions="debug",
+        ),
+        state=State({"runtime": runtime, "jwt_auth": auth}),
+    )
+    _check_access_rules(app)
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+    return app

@@ -1,0 +1,1 @@
+"""msgspec request and response types, one module per area (``XIn``/``XOut``/``XPatch`` families)."""

@@ -1,0 +1,1 @@
+"""Accounts, role grants, login sessions and who may see what."""

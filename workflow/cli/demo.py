@@ -1,0 +1,44 @@
+"""``yide demo``: a working demo on SQLite in one command."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from workflow.cli.app import cli
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Create the demo data and exit.")
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create (once) a demo database under ./yide-demo, print the demo logins, then serve it."""
+    os.environ.setdefault("YIDE_DATA_DIR", "yide-demo")
+    os.environ.setdefault("YIDE_PUBLIC_URL", f"http://{host}:{port}")
+    # Imported after the environment is set: the engine is configured from it on first use.
+    from workflow import demo  # noqa: PLC0415
+    from workflow.cli.app import run_async, runtime  # noqa: PLC0415
+    from workflow.cli.server import serve  # noqa: PLC0415
+    from workflow.migrate import migrate  # noqa: PLC0415
+
+    rt = runtime()
+
+    async def work() -> bool:
+        await migrate(at=rt.clock.now())
+        if await demo.is_seeded():
+            return False
+        await demo.seed(rt)
+        return True
+
+    created = run_async(work)
+    click.echo(("created" if created else "reusing") + f" the demo database in {rt.settings.data_dir}/")
+    click.echo(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
+    for login in demo.LOGINS:
+        click.echo(f"  {login.username:<18} {login.role:<22} {login.note}")
+    click.echo("")
+    if not no_serve:
+        rt.keys.session_secret()
+        rt.keys.log_signer()
+        serve(host, port, 1)

@@ -1,0 +1,1 @@
+"""The organisation: regions, units, departments and their staff."""

@@ -1,0 +1,158 @@
+"""The workflow pattern: one declared ``transitions`` machine per process kind.
+
+A :class:`ProcessDefinition` is the single source of truth for what may happen next. It feeds
+three consumers: the runtime machine (built once, ``model=None``, no auto transitions), the Mermaid
+diagrams in ``docs/machines.md``, and the "allowed now" list an illegal action is answered with.
+
+A :class:`Process` is a throw-away adapter around one row's status for one request. Guards are
+methods on the adapter that read facts the service loaded beforehand; the machine itself does no
+I/O. The transition the machine performed is recorded on the adapter and the service turns it into
+the row update and the ledger entry in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, ClassVar
+
+from transitions import EventData, Machine, MachineError
+from transitions.extensions.diagrams import GraphMachine
+
+from workflow.errors import GuardRejected, IllegalTransition, InvalidInput
+
+logging.getLogger("transitions").setLevel(logging.WARNING)
+
+REGISTRY: dict[str, ProcessDefinition] = {}
+
+
+@dataclass(frozen=True)
+class ProcessDefinition:
+    """A process kind: its states, its transitions and which actions are high-impact."""
+
+    name: str
+    title: str
+    states: type[StrEnum]
+    initial: StrEnum
+    transitions: Sequence[Mapping[str, Any]]
+    high_impact: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if self.name in REGISTRY:
+            raise ValueError(f"process {self.name!r} is defined twice")
+        unknown = self.high_impact - set(self.triggers)
+        if unknown:
+            raise ValueError(f"{self.name}: high-impact triggers {sorted(unknown)} are not transitions")
+        REGISTRY[self.name] = self
+
+    def _config(self) -> dict[str, Any]:
+        return {
+            "states": list(self.states),
+            "transitions": [dict(t) for t in self.transitions],
+            "initial": self.initial,
+            "auto_transitions": False,
+            "send_event": True,
+        }
+
+    @cached_property
+    def machine(self) -> Machine:
+        return Machine(model=None, after_state_change="_record_transition", **self._config())
+
+    @property
+    def triggers(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for t in self.transitions:
+            seen[str(t["trigger"])] = None
+        return list(seen)
+
+    def allowed(self, state: str) -> list[str]:
+        """Actions the declaration allows from ``state`` (guards not evaluated)."""
+        return sorted(self.machine.get_triggers(self.states(state)))
+
+    def mermaid(self) -> str:
+        """The state diagram in Mermaid, drawn from the same declaration as the runtime machine."""
+        graph = GraphMachine(graph_engine="mermaid", show_conditions=True, title=self.title, **self._config())
+        text: str = graph.get_graph().draw(None)
+        # Drop the styling lines that mark a "current" state: the doc shows the process, not a row.
+        return "\n".join(
+            line.rstrip() for line in text.splitlines() if not line.lstrip().startswith(("classDef", "Class ", "class "))
+        ).strip() + "\n"
+
+
+@dataclass(frozen=True)
+class Fired:
+    """What one trigger did."""
+
+    trigger: str
+    source: str
+    dest: str
+
+
+class Process:
+    """Adapter binding a row's status to its process definition for the duration of one request.
+
+    Subclasses set ``definition`` and implement the guard methods the transitions name; guards may
+    only read ``self.facts``.
+    """
+
+    definition: ClassVar[ProcessDefinition]
+
+    def __init__(self, state: str, facts: Mapping[str, Any] | None = None) -> None:
+        try:
+            self._state: StrEnum = self.definition.states(state)
+        except ValueError:
+            raise InvalidInput(f"{state!r} is not a state of {self.definition.name}") from None
+        self.facts: Mapping[str, Any] = facts or {}
+        self.fired: list[Fired] = []
+        self.rejections: list[str] = []
+
+    @property
+    def state(self) -> StrEnum:
+        return self._state
+
+    @state.setter
+    def state(self, value: StrEnum | str) -> None:
+        self._state = self.definition.states(value)
+
+    def allowed(self) -> list[str]:
+        return self.definition.allowed(self._state)
+
+    def fire(self, trigger: str, **kwargs: Any) -> Fired:
+        """Run ``trigger``; raise IllegalTransition or GuardRejected instead of returning False."""
+        event = self.definition.machine.events.get(trigger)
+        if event is None:
+            raise IllegalTransition(
+                f"{trigger!r} is not an action of {self.definition.name}",
+                state=str(self._state),
+                allowed=self.allowed(),
+            )
+        before = len(self.fired)
+        try:
+            done = event.trigger(self, **kwargs)
+        except MachineError:
+            raise IllegalTransition(
+                f"{trigger!r} is not allowed while {self.definition.name} is {self._state}",
+                state=str(self._state),
+                allowed=self.allowed(),
+            ) from None
+        if not done or len(self.fired) == before:
+            reasons = self.rejections or [f"a precondition of {trigger!r} does not hold"]
+            raise GuardRejected("; ".join(reasons), state=str(self._state), reasons=reasons)
+        return self.fired[-1]
+
+    def reject(self, reason: str) -> bool:
+        """Guards call this to say why they refused; the reason reaches the user."""
+        self.rejections.append(reason)
+        return False
+
+    def _record_transition(self, event: EventData) -> None:
+        transition = event.transition
+        assert transition is not None
+        states = self.definition.states
+        # transitions names enum states by member name; the database and the API carry values.
+        self.fired.append(
+            Fired(event.event.name, states[transition.source].value, states[str(transition.dest)].value)
+        )
