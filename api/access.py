@@ -67,7 +67,8 @@ def roles(*allowed: Role) -> Access:
 
 
 def access_of(handler: BaseRouteHandler) -> Access:
-    rules = [g for g in handler.guards or () if isinstance(g, Access)]
+    declared = [g for layer in handler.ownership_layers for g in (layer.guards or ())]
+    rules = [g for g in declared if isinstance(g, Access)]
     if len(rules) != 1:
         raise RuntimeError(f"{handler} must declare exactly one access rule, has {len(rules)}")
     return rules[0]

@@ -20,7 +20,9 @@ from workflow.runtime import Runtime
 COOKIE = "yide_session"
 
 
-async def retrieve_principal(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+async def retrieve_principal(
+    token: Token, connection: ASGIConnection[Any, Any, Any, Any]
+) -> Principal | None:
     try:
         token_id = uuid.UUID(token.sub)
     except ValueError:

@@ -14,7 +14,11 @@ from typing import Any
 
 from litestar import Request
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
-from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
 from litestar.response import Response
 
 from workflow.errors import DomainError, ErrorKind

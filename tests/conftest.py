@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 _DATA_DIR = tempfile.mkdtemp(prefix="yide-test-")
 os.environ["YIDE_DATA_DIR"] = _DATA_DIR
 os.environ.setdefault("YIDE_DATABASE_URL", f"sqlite:///{_DATA_DIR}/test.sqlite")
 os.environ.setdefault("YIDE_LOG_NAME", "test.yide.local")
+
+import logging  # noqa: E402
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
@@ -25,6 +27,8 @@ from workflow.keystore import MemoryKeyStore  # noqa: E402
 from workflow.migrate import migrate  # noqa: E402
 from workflow.runtime import Runtime  # noqa: E402
 from workflow.settings import get_settings  # noqa: E402
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +72,7 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
 
 
 @pytest.fixture
-def artifacts_dir() -> Iterator[str]:
+def artifacts_dir() -> str:
     path = os.path.join(os.path.dirname(__file__), "artifacts")
     os.makedirs(path, exist_ok=True)
-    yield path
+    return path

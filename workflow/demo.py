@@ -19,15 +19,41 @@ from workflow.org.states import RegionLevel, UnitKind
 from workflow.org.tables import Department, Staff
 from workflow.runtime import Runtime
 
-DEMO_PASSWORD = "yide-demo-2026"
+DEMO_PASSWORD = "yide-demo-2026"  # noqa: S105 - printed for everyone on purpose; demo only
 
 UNITS = [
-    ("SYH", "顺义区医院", UnitKind.HOSPITAL, [("NK", "内科"), ("WK", "外科"), ("EK", "儿科"), ("HL", "护理部")]),
-    ("SYFY", "顺义区妇幼保健院", UnitKind.MATERNAL_CHILD, [("FK", "妇科"), ("CK", "产科"), ("EB", "儿童保健科")]),
+    (
+        "SYH",
+        "顺义区医院",
+        UnitKind.HOSPITAL,
+        [("NK", "内科"), ("WK", "外科"), ("EK", "儿科"), ("HL", "护理部")],
+    ),
+    (
+        "SYFY",
+        "顺义区妇幼保健院",
+        UnitKind.MATERNAL_CHILD,
+        [("FK", "妇科"), ("CK", "产科"), ("EB", "儿童保健科")],
+    ),
     ("RHZX", "仁和镇社区卫生服务中心", UnitKind.HEALTH_CENTRE, [("QK", "全科"), ("GW", "公共卫生科")]),
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
-GIVEN = ["建华", "秀英", "志强", "丽娟", "海燕", "国庆", "晓明", "春梅", "伟", "静", "磊", "芳", "敏", "军", "燕"]
+GIVEN = [
+    "建华",
+    "秀英",
+    "志强",
+    "丽娟",
+    "海燕",
+    "国庆",
+    "晓明",
+    "春梅",
+    "伟",
+    "静",
+    "磊",
+    "芳",
+    "敏",
+    "军",
+    "燕",
+]
 TITLES = ["主任医师", "副主任医师", "主治医师", "住院医师", "主管护师", "护师", "护士"]
 
 
@@ -86,18 +112,34 @@ async def seed(rt: Runtime) -> list[DemoLogin]:
     )
     unit_ids: list[UnitId] = []
     for index, (code, name, kind, departments) in enumerate(UNITS):
-        unit_id = await org.create_unit(rt, code=code, name=name, kind=kind, region_id=RegionId(region), actor=actor)
+        unit_id = await org.create_unit(
+            rt, code=code, name=name, kind=kind, region_id=RegionId(region), actor=actor
+        )
         unit_ids.append(unit_id)
         for dep_code, dep_name in departments:
             await org.create_department(rt, OPERATOR, unit_id=unit_id, code=dep_code, name=dep_name)
         preview = await imports.preview(
-            rt, OPERATOR, unit_id=unit_id, filename=f"{code}-staff.csv", data=_staff_csv(index, departments, 12 - 2 * index)
+            rt,
+            OPERATOR,
+            unit_id=unit_id,
+            filename=f"{code}-staff.csv",
+            data=_staff_csv(index, departments, 12 - 2 * index),
         )
         await imports.commit(rt, OPERATOR, preview["id"], expected_version=preview["version"])
-    first_dep = await Department.select(Department.id).where(Department.unit == unit_ids[0]).order_by(Department.id).first()
+    first_dep = (
+        await Department.select(Department.id)
+        .where(Department.unit == unit_ids[0])
+        .order_by(Department.id)
+        .first()
+    )
     assert first_dep is not None
     department_id = DepartmentId(first_dep["id"])
-    member = await Staff.select(Staff.id, Staff.name).where(Staff.department == department_id).order_by(Staff.id).first()
+    member = (
+        await Staff.select(Staff.id, Staff.name)
+        .where(Staff.department == department_id)
+        .order_by(Staff.id)
+        .first()
+    )
     assert member is not None
     grants = {
         Role.UNIT_ADMIN: Grant(Role.UNIT_ADMIN, unit_ids[0]),

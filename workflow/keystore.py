@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from workflow.signing import Ed25519Signer
 
-SESSION_SECRET_FILE = "session-secret"
+SESSION_SECRET_FILE = "session-secret"  # noqa: S105 - a file name, not a secret
 LOG_KEY_FILE = "log-ed25519.pem"
 
 
@@ -50,7 +50,9 @@ class FileKeyStore:
     def session_secret(self) -> str:
         if self._session_secret:
             return self._session_secret
-        self._session_secret = self._create(SESSION_SECRET_FILE, secrets.token_urlsafe(48).encode()).decode().strip()
+        self._session_secret = (
+            self._create(SESSION_SECRET_FILE, secrets.token_urlsafe(48).encode()).decode().strip()
+        )
         return self._session_secret
 
     def log_signer(self) -> Ed25519Signer:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+from datetime import datetime
 
 from piccolo.apps.migrations.commands.check import CheckMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
-
-from datetime import datetime
 
 from workflow.db import prepare_sqlite, write_transaction
 from workflow.errors import Unavailable

@@ -49,10 +49,12 @@ class ProcessDefinition:
         REGISTRY[self.name] = self
 
     def _config(self) -> dict[str, Any]:
+        # Plain string values, not enum members: transitions would name enum states by member name,
+        # while the database, the API and the diagrams all speak in values.
         return {
-            "states": list(self.states),
-            "transitions": [dict(t) for t in self.transitions],
-            "initial": self.initial,
+            "states": [s.value for s in self.states],
+            "transitions": [_plain(t) for t in self.transitions],
+            "initial": self.initial.value,
             "auto_transitions": False,
             "send_event": True,
         }
@@ -70,16 +72,27 @@ class ProcessDefinition:
 
     def allowed(self, state: str) -> list[str]:
         """Actions the declaration allows from ``state`` (guards not evaluated)."""
-        return sorted(self.machine.get_triggers(self.states(state)))
+        return sorted(self.machine.get_triggers(self.states(state).value))
 
     def mermaid(self) -> str:
         """The state diagram in Mermaid, drawn from the same declaration as the runtime machine."""
         graph = GraphMachine(graph_engine="mermaid", show_conditions=True, title=self.title, **self._config())
         text: str = graph.get_graph().draw(None)
         # Drop the styling lines that mark a "current" state: the doc shows the process, not a row.
-        return "\n".join(
-            line.rstrip() for line in text.splitlines() if not line.lstrip().startswith(("classDef", "Class ", "class "))
-        ).strip() + "\n"
+        styling = ("classDef", "Class ", "class ")
+        kept = [line.rstrip() for line in text.splitlines() if not line.lstrip().startswith(styling)]
+        return "\n".join(kept).strip() + "\n"
+
+
+def _plain(transition: Mapping[str, Any]) -> dict[str, Any]:
+    result = dict(transition)
+    for key in ("source", "dest"):
+        value = result[key]
+        if isinstance(value, list | tuple):
+            result[key] = [str(v.value if isinstance(v, StrEnum) else v) for v in value]
+        elif isinstance(value, StrEnum):
+            result[key] = value.value
+    return result
 
 
 @dataclass(frozen=True)
@@ -110,12 +123,17 @@ class Process:
         self.rejections: list[str] = []
 
     @property
-    def state(self) -> StrEnum:
-        return self._state
+    def state(self) -> str:
+        """The plain value, which is how the machine names states."""
+        return str(self._state.value)
 
     @state.setter
     def state(self, value: StrEnum | str) -> None:
         self._state = self.definition.states(value)
+
+    @property
+    def status(self) -> StrEnum:
+        return self._state
 
     def allowed(self) -> list[str]:
         return self.definition.allowed(self._state)
@@ -151,8 +169,4 @@ class Process:
     def _record_transition(self, event: EventData) -> None:
         transition = event.transition
         assert transition is not None
-        states = self.definition.states
-        # transitions names enum states by member name; the database and the API carry values.
-        self.fired.append(
-            Fired(event.event.name, states[transition.source].value, states[str(transition.dest)].value)
-        )
+        self.fired.append(Fired(event.event.name, str(transition.source), str(transition.dest)))

@@ -22,4 +22,6 @@ class Runtime:
     @classmethod
     def production(cls, settings: Settings) -> Runtime:
         """Real clock, keys on disk under the data directory."""
-        return cls(settings, FileKeyStore(settings.data_dir / "keys", session_secret=settings.security.secret_key))
+        return cls(
+            settings, FileKeyStore(settings.data_dir / "keys", session_secret=settings.security.secret_key)
+        )

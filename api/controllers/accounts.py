@@ -32,7 +32,10 @@ class AccountController(Controller):
 
     @get("/", guards=[roles(Role.ORGANIZER, Role.AUDITOR)], operation_id="ListAccounts")
     async def list_accounts(
-        self, rt: NamedDependency[Runtime], cursor: FromQuery[str | None] = None, limit: FromQuery[int] = DEFAULT_LIMIT
+        self,
+        rt: NamedDependency[Runtime],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_LIMIT,
     ) -> Page[AccountOut]:
         page = await accounts.list_accounts(rt, cursor=cursor, limit=limit)
         return Page([_out(a) for a in page.items], page.next_cursor)
@@ -60,20 +63,35 @@ class AccountController(Controller):
         )
         return {"id": account_id}
 
-    @post("/{account_id:int}/disable", guards=[roles(Role.ORGANIZER)], operation_id="DisableAccount", status_code=204)
+    @post(
+        "/{account_id:int}/disable",
+        guards=[roles(Role.ORGANIZER)],
+        operation_id="DisableAccount",
+        status_code=204,
+    )
     async def disable(
         self, account_id: FromPath[int], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
     ) -> None:
         """Disable an account and end its sessions."""
         await accounts.set_active(rt, AccountId(account_id), active=False, actor=principal.ledger_actor)
 
-    @post("/{account_id:int}/enable", guards=[roles(Role.ORGANIZER)], operation_id="EnableAccount", status_code=204)
+    @post(
+        "/{account_id:int}/enable",
+        guards=[roles(Role.ORGANIZER)],
+        operation_id="EnableAccount",
+        status_code=204,
+    )
     async def enable(
         self, account_id: FromPath[int], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
     ) -> None:
         await accounts.set_active(rt, AccountId(account_id), active=True, actor=principal.ledger_actor)
 
-    @post("/{account_id:int}/unlock", guards=[roles(Role.ORGANIZER)], operation_id="UnlockAccount", status_code=204)
+    @post(
+        "/{account_id:int}/unlock",
+        guards=[roles(Role.ORGANIZER)],
+        operation_id="UnlockAccount",
+        status_code=204,
+    )
     async def unlock(self, account_id: FromPath[int]) -> None:
         """Lift a lockout caused by wrong passwords."""
         await accounts.unlock(AccountId(account_id))

@@ -51,10 +51,15 @@ class AuthController(Controller):
 
     @post("/password", guards=[SIGNED_IN], operation_id="ChangePassword", status_code=204)
     async def change_password(
-        self, data: JSONBody[PasswordChangeIn], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
+        self,
+        data: JSONBody[PasswordChangeIn],
+        rt: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
     ) -> Response[None]:
         """Change the password; every session of the account ends, this one included."""
-        await accounts.change_password(rt, principal, old_password=data.old_password, new_password=data.new_password)
+        await accounts.change_password(
+            rt, principal, old_password=data.old_password, new_password=data.new_password
+        )
         response: Response[None] = Response(None, status_code=204)
         response.delete_cookie(COOKIE)
         return response

@@ -64,9 +64,13 @@ class UnitController(Controller):
         self, data: JSONBody[UnitIn], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
     ) -> UnitOut:
         unit_id = await org.create_unit(
-            rt, code=data.code, name=data.name, kind=data.kind, region_id=RegionId(data.region_id),
+            rt,
+            code=data.code,
+            name=data.name,
+            kind=data.kind,
+            region_id=RegionId(data.region_id),
             actor=principal.ledger_actor,
-        )  # fmt: skip
+        )
         return UnitOut.of(await org.get_unit(unit_id))
 
     @get("/{unit_id:int}", guards=[SIGNED_IN], operation_id="GetUnit")
@@ -78,7 +82,9 @@ class UnitController(Controller):
         return [DepartmentOut.of(d) for d in await org.list_departments(UnitId(unit_id))]
 
     @post(
-        "/{unit_id:int}/departments", guards=[roles(Role.ORGANIZER, Role.UNIT_ADMIN)], operation_id="CreateDepartment"
+        "/{unit_id:int}/departments",
+        guards=[roles(Role.ORGANIZER, Role.UNIT_ADMIN)],
+        operation_id="CreateDepartment",
     )
     async def create_department(
         self,
@@ -88,7 +94,9 @@ class UnitController(Controller):
         principal: NamedDependency[Principal],
     ) -> dict[str, int]:
         """Add a department to a unit (organizers anywhere, unit admins in their own unit)."""
-        department_id = await org.create_department(rt, principal, unit_id=UnitId(unit_id), code=data.code, name=data.name)
+        department_id = await org.create_department(
+            rt, principal, unit_id=UnitId(unit_id), code=data.code, name=data.name
+        )
         return {"id": department_id}
 
     @get("/{unit_id:int}/staff", guards=[STAFF_READERS], operation_id="ListStaff")
@@ -129,10 +137,16 @@ class StaffController(Controller):
     ) -> StaffOut:
         """Change a staff member's fields; ``version`` must match the version read (else 409)."""
         changes = org.StaffChanges(
-            name=data.name, gender=data.gender,
+            name=data.name,
+            gender=data.gender,
             department_id=DepartmentId(data.department_id) if data.department_id else None,
-            title=data.title, licence_no=data.licence_no, licence_type=data.licence_type,
-            hire_date=data.hire_date, status=data.status,
-        )  # fmt: skip
-        row = await org.update_staff(rt, principal, StaffId(staff_id), expected_version=data.version, changes=changes)
+            title=data.title,
+            licence_no=data.licence_no,
+            licence_type=data.licence_type,
+            hire_date=data.hire_date,
+            status=data.status,
+        )
+        row = await org.update_staff(
+            rt, principal, StaffId(staff_id), expected_version=data.version, changes=changes
+        )
         return StaffOut.of(row)

@@ -4,7 +4,7 @@ import msgspec
 from litestar import Controller, get
 
 from api.access import PUBLIC
-from workflow.process import REGISTRY
+from workflow.processes import definitions
 
 
 class TransitionOut(msgspec.Struct):
@@ -55,5 +55,5 @@ class ProcessController(Controller):
                     for t in d.transitions
                 ],
             )
-            for d in sorted(REGISTRY.values(), key=lambda d: d.name)
+            for d in definitions()
         ]

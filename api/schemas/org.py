@@ -81,10 +81,19 @@ class StaffOut(msgspec.Struct):
     @classmethod
     def of(cls, r: dict[str, Any]) -> StaffOut:
         return cls(
-            id=r["id"], unit_id=r["unit"], department_id=r["department"], staff_no=r["staff_no"], name=r["name"],
-            gender=r["gender"], title=r["title"], licence_no=r["licence_no"], licence_type=r["licence_type"],
-            hire_date=r["hire_date"], status=r["status"], version=r["version"],
-        )  # fmt: skip
+            id=r["id"],
+            unit_id=r["unit"],
+            department_id=r["department"],
+            staff_no=r["staff_no"],
+            name=r["name"],
+            gender=r["gender"],
+            title=r["title"],
+            licence_no=r["licence_no"],
+            licence_type=r["licence_type"],
+            hire_date=r["hire_date"],
+            status=r["status"],
+            version=r["version"],
+        )
 
 
 class StaffPatch(Struct):

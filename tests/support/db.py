@@ -21,7 +21,7 @@ async def reset_database(*, at: datetime) -> None:
         async with write_transaction():
             await db.run_ddl("PRAGMA defer_foreign_keys = ON")
             for name in names:
-                await db.run_ddl(f"DELETE FROM {name}")  # noqa: S608
+                await db.run_ddl(f"DELETE FROM {name}")
     else:
         await db.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
     async with write_transaction():

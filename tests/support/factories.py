@@ -30,23 +30,36 @@ def staff_csv(prefix: str, count: int, departments: list[str]) -> bytes:
     rows = ["工号,姓名,性别,科室,职称,执业证号,执业类别,入职日期,状态"]
     for n in range(1, count + 1):
         dep = departments[n % len(departments)] if departments else ""
-        rows.append(f"{prefix}{n:03d},员工{prefix}{n},{'男' if n % 2 else '女'},{dep},主治医师,L{prefix}{n},执业医师,2015-09-01,在岗")
+        gender = "男" if n % 2 else "女"
+        rows.append(
+            f"{prefix}{n:03d},员工{prefix}{n},{gender},{dep},主治医师,L{prefix}{n},执业医师,2015-09-01,在岗"
+        )
     return ("\n".join(rows) + "\n").encode()
 
 
 async def make_org(rt: Runtime, *, units: int = 2, staff_per_unit: int = 4) -> Org:
     actor = OPERATOR.ledger_actor
-    region = await org.create_region(rt, code="110113", name="顺义区", level=RegionLevel.DISTRICT, parent_id=None, actor=actor)
+    region = await org.create_region(
+        rt, code="110113", name="顺义区", level=RegionLevel.DISTRICT, parent_id=None, actor=actor
+    )
     result = Org(region)
     for u in range(units):
         code = f"U{u + 1}"
-        unit_id = await org.create_unit(rt, code=code, name=f"单位{u + 1}", kind=UnitKind.HOSPITAL, region_id=region, actor=actor)
+        unit_id = await org.create_unit(
+            rt, code=code, name=f"单位{u + 1}", kind=UnitKind.HOSPITAL, region_id=region, actor=actor
+        )
         result.units.append(unit_id)
         deps = []
         for d in ("NK", "WK"):
             deps.append(await org.create_department(rt, OPERATOR, unit_id=unit_id, code=d, name=d))
         result.departments[unit_id] = deps
-        view = await imports.preview(rt, OPERATOR, unit_id=unit_id, filename="s.csv", data=staff_csv(code, staff_per_unit, ["NK", "WK"]))
+        view = await imports.preview(
+            rt,
+            OPERATOR,
+            unit_id=unit_id,
+            filename="s.csv",
+            data=staff_csv(code, staff_per_unit, ["NK", "WK"]),
+        )
         await imports.commit(rt, OPERATOR, view["id"], expected_version=view["version"])
         rows = await Staff.select(Staff.id).where(Staff.unit == unit_id).order_by(Staff.id)
         result.staff[unit_id] = [StaffId(r["id"]) for r in rows]
@@ -54,12 +67,24 @@ async def make_org(rt: Runtime, *, units: int = 2, staff_per_unit: int = 4) -> O
 
 
 async def make_account(
-    rt: Runtime, username: str, role: Role, *, unit: UnitId | None = None, department: DepartmentId | None = None,
+    rt: Runtime,
+    username: str,
+    role: Role,
+    *,
+    unit: UnitId | None = None,
+    department: DepartmentId | None = None,
     staff: StaffId | None = None,
 ) -> int:
-    grant = Grant(role, unit if role == Role.UNIT_ADMIN else None, department if role == Role.DEPARTMENT_HEAD else None)
+    grant = Grant(
+        role, unit if role == Role.UNIT_ADMIN else None, department if role == Role.DEPARTMENT_HEAD else None
+    )
     return await accounts.create_account(
-        rt, username=username, display_name=username, password=PASSWORD, grants=[grant], staff_id=staff,
+        rt,
+        username=username,
+        display_name=username,
+        password=PASSWORD,
+        grants=[grant],
+        staff_id=staff if role == Role.STAFF else None,
         actor=OPERATOR.ledger_actor,
     )
 

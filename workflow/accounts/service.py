@@ -52,8 +52,12 @@ async def _validate_grants(grants: Sequence[Grant], staff_id: StaffId | None) ->
             if g.unit_id is None or not await Unit.exists().where(Unit.id == g.unit_id):
                 raise InvalidInput("a unit admin grant needs an existing unit", field="unit_id")
         elif g.role == Role.DEPARTMENT_HEAD:
-            if g.department_id is None or not await Department.exists().where(Department.id == g.department_id):
-                raise InvalidInput("a department head grant needs an existing department", field="department_id")
+            if g.department_id is None or not await Department.exists().where(
+                Department.id == g.department_id
+            ):
+                raise InvalidInput(
+                    "a department head grant needs an existing department", field="department_id"
+                )
         elif g.unit_id is not None or g.department_id is not None:
             raise InvalidInput(f"the {g.role} role is not scoped to a unit or department", field="roles")
     if Role.STAFF in roles and staff_id is None:
@@ -80,7 +84,9 @@ async def create_account(
             raise Conflict(f"username {username!r} is taken", field="username")
         if staff_id is not None and await Account.exists().where(Account.staff == staff_id):
             raise Conflict("that staff member already has an account", field="staff_id")
-        row = Account(username=username, display_name=display_name, password_hash=password_hash, staff=staff_id)
+        row = Account(
+            username=username, display_name=display_name, password_hash=password_hash, staff=staff_id
+        )
         await row.save()
         account_id = AccountId(row.id)
         for g in grants:
@@ -117,7 +123,9 @@ async def login(rt: Runtime, *, username: str, password: str, client: str) -> Se
     now = rt.clock.now()
     security = rt.settings.security
     if await _client_blocked(rt, client, now):
-        raise RateLimited("too many failed logins from this address; try again later", retry_after=LOGIN_WINDOW_SECONDS)
+        raise RateLimited(
+            "too many failed logins from this address; try again later", retry_after=LOGIN_WINDOW_SECONDS
+        )
     account = await Account.objects().where(Account.username == username).first()
     if account is not None and account.locked_until is not None and account.locked_until > now:
         raise AccountLocked(
@@ -147,12 +155,17 @@ async def login(rt: Runtime, *, username: str, password: str, client: str) -> Se
 
 async def _count_failure(rt: Runtime, account_id: int, now: datetime) -> None:
     security = rt.settings.security
-    rows = await Account.update(
-        {Account.failed_logins: Account.failed_logins + 1}
-    ).where(Account.id == account_id).returning(Account.failed_logins)
+    rows = (
+        await Account.update({Account.failed_logins: Account.failed_logins + 1})
+        .where(Account.id == account_id)
+        .returning(Account.failed_logins)
+    )
     if rows and rows[0]["failed_logins"] >= security.login_max_failures:
         await Account.update(
-            {Account.locked_until: now + timedelta(minutes=security.lockout_minutes), Account.failed_logins: 0}
+            {
+                Account.locked_until: now + timedelta(minutes=security.lockout_minutes),
+                Account.failed_logins: 0,
+            }
         ).where(Account.id == account_id)
         await append(ORG, Record(EventType.ACCOUNT_LOCKED, "system", {"account": account_id}), at=now)
 
@@ -187,9 +200,11 @@ async def principal_for_session(rt: Runtime, token_id: uuid.UUID) -> Principal |
     """The principal a session token stands for, or None if the session ended or expired."""
     now = rt.clock.now()
     async with read_transaction():
-        session = await AuthSession.select(AuthSession.account, AuthSession.expires_at).where(
-            AuthSession.token_id == token_id
-        ).first()
+        session = (
+            await AuthSession.select(AuthSession.account, AuthSession.expires_at)
+            .where(AuthSession.token_id == token_id)
+            .first()
+        )
         if session is None or session["expires_at"] <= now:
             return None
         account = await Account.select(Account.active).where(Account.id == session["account"]).first()
@@ -213,25 +228,35 @@ async def change_password(rt: Runtime, principal: Principal, *, old_password: st
         )
         await AuthSession.delete().where(AuthSession.account == principal.account_id)
         await append(
-            ORG, Record(EventType.PASSWORD_CHANGED, principal.ledger_actor, {"account": principal.account_id}), at=now
+            ORG,
+            Record(EventType.PASSWORD_CHANGED, principal.ledger_actor, {"account": principal.account_id}),
+            at=now,
         )
 
 
 async def set_active(rt: Runtime, account_id: AccountId, *, active: bool, actor: str) -> None:
     async with write_transaction():
-        rows = await Account.update({Account.active: active}).where(Account.id == account_id).returning(Account.id)
+        rows = (
+            await Account.update({Account.active: active})
+            .where(Account.id == account_id)
+            .returning(Account.id)
+        )
         if not rows:
             raise NotFound("no such account")
         if not active:
             await AuthSession.delete().where(AuthSession.account == account_id)
-            await append(ORG, Record(EventType.ACCOUNT_DISABLED, actor, {"account": account_id}), at=rt.clock.now())
+            await append(
+                ORG, Record(EventType.ACCOUNT_DISABLED, actor, {"account": account_id}), at=rt.clock.now()
+            )
 
 
 async def unlock(account_id: AccountId) -> None:
     async with write_transaction():
-        rows = await Account.update({Account.locked_until: None, Account.failed_logins: 0}).where(
-            Account.id == account_id
-        ).returning(Account.id)
+        rows = (
+            await Account.update({Account.locked_until: None, Account.failed_logins: 0})
+            .where(Account.id == account_id)
+            .returning(Account.id)
+        )
         if not rows:
             raise NotFound("no such account")
 
@@ -252,7 +277,12 @@ async def list_accounts(rt: Runtime, *, cursor: str | None, limit: int) -> Page[
     async with read_transaction():
         rows = list(
             await Account.select(
-                Account.id, Account.username, Account.display_name, Account.staff, Account.active, Account.locked_until
+                Account.id,
+                Account.username,
+                Account.display_name,
+                Account.staff,
+                Account.active,
+                Account.locked_until,
             )
             .where(Account.id > decode_cursor(cursor))
             .order_by(Account.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, UUID, Varchar
+from piccolo.columns import UUID, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -11,6 +11,7 @@ from workflow.org.tables import Department, Staff, Unit
 
 
 class Account(Table):
+    id = Serial(primary_key=True)
     username = Varchar(length=64, unique=True)
     display_name = Varchar(length=100)
     password_hash = Varchar(length=200)
@@ -23,6 +24,7 @@ class Account(Table):
 
 
 class RoleGrant(Table):
+    id = Serial(primary_key=True)
     account = ForeignKey(Account)
     role = Varchar(length=32, choices=Role)
     unit = ForeignKey(Unit, null=True)
@@ -32,6 +34,7 @@ class RoleGrant(Table):
 class AuthSession(Table):
     """A login. The session token carries only this row's id; deleting the row logs it out."""
 
+    id = Serial(primary_key=True)
     token_id = UUID(unique=True)
     account = ForeignKey(Account)
     created_at = Timestamptz(default=TimestamptzNow())

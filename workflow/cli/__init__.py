@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -11,7 +12,7 @@ from workflow.errors import DomainError
 from workflow.settings import SettingsError
 
 # Sub-command modules register themselves on ``cli`` when imported.
-from workflow.cli import admin, demo, server  # noqa: E402, F401  isort: skip
+from workflow.cli import admin, demo, server  # noqa: F401  isort: skip
 
 __all__ = ["cli", "main", "run_async"]
 
@@ -33,4 +34,11 @@ def main() -> None:
         sys.exit(1)
     except (OSError, RuntimeError) as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("YIDE_DEBUG"):
+            raise
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {exc} (YIDE_DEBUG=1 shows the traceback)", err=True
+        )
         sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,12 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True, help="Display name, e.g. 张三.")
-@click.option("--role", "role_names", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--unit", "unit_code", help="Unit code (for unit_admin, and department_head with --department).")
+@click.option(
+    "--role", "role_names", multiple=True, required=True, type=click.Choice([r.value for r in Role])
+)
+@click.option(
+    "--unit", "unit_code", help="Unit code (for unit_admin, and department_head with --department)."
+)
 @click.option("--department", "department_code", help="Department code within --unit (for department_head).")
 @click.option("--staff-no", help="Link the account to this staff number within --unit (for staff).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -48,7 +53,7 @@ def user_create(
 ) -> None:
     """Create an account with one or more roles."""
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     rt = runtime()
@@ -60,16 +65,22 @@ def user_create(
         if department_code:
             if unit_id is None:
                 raise InvalidInput("--department needs --unit")
-            dep = await Department.select(Department.id).where(
-                (Department.unit == unit_id) & (Department.code == department_code)
-            ).first()
+            dep = (
+                await Department.select(Department.id)
+                .where((Department.unit == unit_id) & (Department.code == department_code))
+                .first()
+            )
             if dep is None:
                 raise NotFound(f"no department {department_code!r} in unit {unit_code!r}")
             department_id = DepartmentId(dep["id"])
         if staff_no:
             if unit_id is None:
                 raise InvalidInput("--staff-no needs --unit")
-            st = await Staff.select(Staff.id).where((Staff.unit == unit_id) & (Staff.staff_no == staff_no)).first()
+            st = (
+                await Staff.select(Staff.id)
+                .where((Staff.unit == unit_id) & (Staff.staff_no == staff_no))
+                .first()
+            )
             if st is None:
                 raise NotFound(f"no staff number {staff_no!r} in unit {unit_code!r}")
             staff_id = StaffId(st["id"])
@@ -82,9 +93,14 @@ def user_create(
             for r in role_names
         ]
         return await accounts.create_account(
-            rt, username=username, display_name=display_name, password=password, grants=grants,
-            staff_id=staff_id, actor=OPERATOR.ledger_actor,
-        )  # fmt: skip
+            rt,
+            username=username,
+            display_name=display_name,
+            password=password,
+            grants=grants,
+            staff_id=staff_id,
+            actor=OPERATOR.ledger_actor,
+        )
 
     account_id = run_async(work)
     click.echo(f"created account {username} (id {account_id}) with role(s) {', '.join(role_names)}")
@@ -103,10 +119,12 @@ def staff_import(file: Path, unit_code: str, commit: bool) -> None:
     """Preview (and with --commit apply) a staff CSV in UTF-8 or GBK."""
     rt = runtime()
 
+    content = file.read_bytes()
+
     async def work() -> dict[str, Any]:
         await require_migrated()
         unit_id = await unit_by_code(unit_code)
-        view = await imports.preview(rt, OPERATOR, unit_id=unit_id, filename=file.name, data=file.read_bytes())
+        view = await imports.preview(rt, OPERATOR, unit_id=unit_id, filename=file.name, data=content)
         if commit and not view["report"]["errors"]:
             view = await imports.commit(rt, OPERATOR, view["id"], expected_version=view["version"])
         return view
@@ -121,4 +139,6 @@ def staff_import(file: Path, unit_code: str, commit: bool) -> None:
         click.echo(f"  line {error['line']}: {error['field']}: {error['message']}", err=True)
     if report["errors"]:
         raise click.ClickException("the file has errors; nothing was imported")
-    click.echo("committed" if view["status"] == "committed" else "preview only; run again with --commit to apply")
+    click.echo(
+        "committed" if view["status"] == "committed" else "preview only; run again with --commit to apply"
+    )

@@ -26,7 +26,11 @@ def serve_command(host: str | None, port: int | None, workers: int | None) -> No
     run_async(require_migrated)
     rt.keys.session_secret()
     rt.keys.log_signer()  # created before workers start, so they all read the same key
-    serve(host or rt.settings.server.host, port or rt.settings.server.port, workers or rt.settings.server.workers)
+    serve(
+        host or rt.settings.server.host,
+        port or rt.settings.server.port,
+        workers or rt.settings.server.workers,
+    )
 
 
 def serve(host: str, port: int, workers: int) -> None:

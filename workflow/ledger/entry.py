@@ -96,7 +96,9 @@ class Entry:
             payload=data["payload"],
         )
         if not all(isinstance(getattr(entry, f), str) for f in ("scope", "type", "actor", "time")) or not (
-            isinstance(entry.index, int) and not isinstance(entry.index, bool) and isinstance(entry.payload, dict)
+            isinstance(entry.index, int)
+            and not isinstance(entry.index, bool)
+            and isinstance(entry.payload, dict)
         ):
             raise InvalidInput("entry fields have the wrong types")
         if entry.encode() != body:

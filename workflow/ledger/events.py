@@ -40,4 +40,4 @@ class EventType(StrEnum):
     ACCOUNT_LOCKED = "account:account:locked"
     ROLE_GRANTED = "account:role:granted"
     ROLE_REVOKED = "account:role:revoked"
-    PASSWORD_CHANGED = "account:password:changed"
+    PASSWORD_CHANGED = "account:password:changed"  # noqa: S105 - an event name

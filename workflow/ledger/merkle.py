@@ -54,3 +54,10 @@ class CompactRange:
         for _, left in reversed(self._nodes[:-1]):
             h = node_hash(left, h)
         return h
+
+
+def root_from_leaf_hashes(hashes: Sequence[bytes]) -> bytes:
+    tree = CompactRange()
+    for h in hashes:
+        tree.append(h)
+    return tree.root()

@@ -93,7 +93,8 @@ async def append_many(scope: ScopeName, records: Sequence[Record], *, at: dateti
             )
         )
         nodes.extend(
-            MerkleNode(scope=row.id, level=level, idx=idx, hash=h.hex()) for level, idx, h in tree.append(leaf)
+            MerkleNode(scope=row.id, level=level, idx=idx, hash=h.hex())
+            for level, idx, h in tree.append(leaf)
         )
         appended.append(Appended(scope, index, leaf, body, time))
     if entries:

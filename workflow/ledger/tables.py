@@ -9,7 +9,7 @@ even if a caller forgot the scope lock.
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -17,6 +17,7 @@ from workflow.ledger.scopes import Visibility
 
 
 class LedgerScope(Table):
+    id = Serial(primary_key=True)
     name = Varchar(length=100, unique=True)  # "org", "campaign/12", "ethics/2025/unit/3"
     visibility = Varchar(length=12, choices=Visibility)
     size = BigInt(default=0)
@@ -27,6 +28,7 @@ class LedgerScope(Table):
 
 
 class LedgerEntry(Table):
+    id = Serial(primary_key=True)
     scope = ForeignKey(LedgerScope)
     idx = BigInt()
     event_type = Varchar(length=80)
@@ -36,6 +38,7 @@ class LedgerEntry(Table):
 
 
 class MerkleNode(Table):
+    id = Serial(primary_key=True)
     scope = ForeignKey(LedgerScope)
     level = Integer()
     idx = BigInt()
@@ -43,6 +46,7 @@ class MerkleNode(Table):
 
 
 class Checkpoint(Table):
+    id = Serial(primary_key=True)
     scope = ForeignKey(LedgerScope)
     size = BigInt()
     root = Varchar(length=64)
@@ -51,6 +55,7 @@ class Checkpoint(Table):
 
 
 class Cosignature(Table):
+    id = Serial(primary_key=True)
     checkpoint = ForeignKey(Checkpoint)
     witness = Varchar(length=200)  # the witness key name
     signature_line = Text()  # "— <name> <base64>" exactly as it is appended to the note

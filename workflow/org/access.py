@@ -52,6 +52,8 @@ def require_manage_unit(p: Principal, unit_id: UnitId) -> None:
         raise PermissionDenied("you do not administer this unit", unit_id=unit_id)
 
 
-def require_read_staff(p: Principal, unit_id: UnitId, department_id: DepartmentId | None, staff_id: StaffId) -> None:
+def require_read_staff(
+    p: Principal, unit_id: UnitId, department_id: DepartmentId | None, staff_id: StaffId
+) -> None:
     if not staff_scope(p).allows(unit_id, department_id, staff_id):
         raise NotFound("no such staff member")

@@ -62,15 +62,15 @@ async def _plan(unit_id: UnitId, rows: list[StaffRow]) -> Plan:
     ):
         departments.setdefault(d["code"], d["id"])
         departments.setdefault(d["name"], d["id"])
-    existing = {
-        s["staff_no"]: s for s in await Staff.select().where(Staff.unit == unit_id)
-    }
+    existing = {s["staff_no"]: s for s in await Staff.select().where(Staff.unit == unit_id)}
     plan = Plan()
     for row in rows:
         department_id: DepartmentId | None = None
         if row.department:
             if row.department not in departments:
-                plan.errors.append(RowError(row.line, "department", f"no department {row.department!r} in this unit"))
+                plan.errors.append(
+                    RowError(row.line, "department", f"no department {row.department!r} in this unit")
+                )
                 continue
             department_id = DepartmentId(departments[row.department])
         current = existing.get(row.staff_no)
@@ -78,10 +78,15 @@ async def _plan(unit_id: UnitId, rows: list[StaffRow]) -> Plan:
             plan.creates.append((row, department_id))
             continue
         wanted = {
-            "name": row.name, "gender": row.gender, "department": department_id, "title": row.title,
-            "licence_no": row.licence_no, "licence_type": row.licence_type, "hire_date": row.hire_date,
+            "name": row.name,
+            "gender": row.gender,
+            "department": department_id,
+            "title": row.title,
+            "licence_no": row.licence_no,
+            "licence_type": row.licence_type,
+            "hire_date": row.hire_date,
             "status": row.status,
-        }  # fmt: skip
+        }
         changed = [f for f in _FIELDS if current[f] != wanted[f]]
         if changed:
             plan.updates.append((current["id"], row, department_id, changed))
@@ -98,8 +103,14 @@ def _report(encoding: str, parse_errors: list[RowError], plan: Plan) -> dict[str
         "update": len(plan.updates),
         "unchanged": plan.unchanged,
         "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in errors],
-        "changes": [{"line": r.line, "staff_no": r.staff_no, "action": "create", "fields": []} for r, _ in plan.creates]
-        + [{"line": r.line, "staff_no": r.staff_no, "action": "update", "fields": f} for _, r, _, f in plan.updates],
+        "changes": [
+            {"line": r.line, "staff_no": r.staff_no, "action": "create", "fields": []}
+            for r, _ in plan.creates
+        ]
+        + [
+            {"line": r.line, "staff_no": r.staff_no, "action": "update", "fields": f}
+            for _, r, _, f in plan.updates
+        ],
     }
 
 
@@ -120,7 +131,9 @@ def import_view(row: StaffImport) -> dict[str, Any]:
     }
 
 
-async def preview(rt: Runtime, p: Principal, *, unit_id: UnitId, filename: str, data: bytes) -> dict[str, Any]:
+async def preview(
+    rt: Runtime, p: Principal, *, unit_id: UnitId, filename: str, data: bytes
+) -> dict[str, Any]:
     """Parse and plan a staff file; store the preview; change no staff."""
     await get_unit(unit_id)
     require_manage_unit(p, unit_id)
@@ -175,7 +188,9 @@ async def get_import(p: Principal, import_id: int) -> dict[str, Any]:
     return import_view(await _load(p, import_id))
 
 
-async def commit(rt: Runtime, p: Principal, import_id: int, *, expected_version: int | None) -> dict[str, Any]:
+async def commit(
+    rt: Runtime, p: Principal, import_id: int, *, expected_version: int | None
+) -> dict[str, Any]:
     """Apply a clean preview in one transaction; refuse (and write nothing) if any row is bad."""
     now = rt.clock.now()
     async with write_transaction():
@@ -198,7 +213,9 @@ async def commit(rt: Runtime, p: Principal, import_id: int, *, expected_version:
             at=now,
         )
         for staff_row, department_id in plan.creates:
-            await Staff.insert(Staff(unit=row.unit, department=department_id, updated_at=now, **_values(staff_row)))
+            await Staff.insert(
+                Staff(unit=row.unit, department=department_id, updated_at=now, **_values(staff_row))
+            )
         for staff_id, staff_row, department_id, _ in plan.updates:
             await Staff.update(
                 {Staff.department: department_id, Staff.updated_at: now, Staff.version: Staff.version + 1}
@@ -212,12 +229,20 @@ async def commit(rt: Runtime, p: Principal, import_id: int, *, expected_version:
 
 def _values(r: StaffRow) -> dict[str, Any]:
     return {
-        "staff_no": r.staff_no, "name": r.name, "gender": r.gender, "title": r.title, "licence_no": r.licence_no,
-        "licence_type": r.licence_type, "hire_date": r.hire_date, "status": r.status,
-    }  # fmt: skip
+        "staff_no": r.staff_no,
+        "name": r.name,
+        "gender": r.gender,
+        "title": r.title,
+        "licence_no": r.licence_no,
+        "licence_type": r.licence_type,
+        "hire_date": r.hire_date,
+        "status": r.status,
+    }
 
 
-async def discard(rt: Runtime, p: Principal, import_id: int, *, expected_version: int | None) -> dict[str, Any]:
+async def discard(
+    rt: Runtime, p: Principal, import_id: int, *, expected_version: int | None
+) -> dict[str, Any]:
     now = rt.clock.now()
     async with write_transaction():
         row = await _load(p, import_id)

@@ -8,12 +8,12 @@ from typing import Any
 
 from workflow.accounts.roles import Principal
 from workflow.db import for_update, read_transaction, write_transaction
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflow.ids import DepartmentId, RegionId, StaffId, UnitId
 from workflow.ledger.events import EventType
 from workflow.ledger.scopes import ORG
 from workflow.ledger.service import Record, append, scope_pseudonym
-from workflow.org.access import require_manage_unit, require_read_staff, staff_scope
+from workflow.org.access import StaffScope, require_manage_unit, require_read_staff, staff_scope
 from workflow.org.states import Gender, LicenceType, RegionLevel, StaffStatus, UnitKind
 from workflow.org.tables import Department, Region, Staff, Unit
 from workflow.pagination import Page, check_limit, decode_cursor, page_of
@@ -38,7 +38,9 @@ async def list_regions() -> list[dict[str, Any]]:
     return list(await Region.select().order_by(Region.id))
 
 
-async def create_unit(rt: Runtime, *, code: str, name: str, kind: UnitKind, region_id: RegionId, actor: str) -> UnitId:
+async def create_unit(
+    rt: Runtime, *, code: str, name: str, kind: UnitKind, region_id: RegionId, actor: str
+) -> UnitId:
     async with write_transaction():
         if not await Region.exists().where(Region.id == region_id):
             raise InvalidInput("no such region", field="region_id")
@@ -48,7 +50,9 @@ async def create_unit(rt: Runtime, *, code: str, name: str, kind: UnitKind, regi
         await row.save()
         await append(
             ORG,
-            Record(EventType.UNIT_CREATED, actor, {"unit": row.id, "code": code, "name": name, "kind": str(kind)}),
+            Record(
+                EventType.UNIT_CREATED, actor, {"unit": row.id, "code": code, "name": name, "kind": str(kind)}
+            ),
             at=rt.clock.now(),
         )
     return UnitId(row.id)
@@ -67,7 +71,9 @@ async def get_unit(unit_id: UnitId) -> dict[str, Any]:
     return dict(row)
 
 
-async def create_department(rt: Runtime, p: Principal, *, unit_id: UnitId, code: str, name: str) -> DepartmentId:
+async def create_department(
+    rt: Runtime, p: Principal, *, unit_id: UnitId, code: str, name: str
+) -> DepartmentId:
     await get_unit(unit_id)
     require_manage_unit(p, unit_id)
     async with write_transaction():
@@ -93,9 +99,19 @@ async def list_departments(unit_id: UnitId) -> list[dict[str, Any]]:
 
 
 STAFF_COLUMNS = (
-    Staff.id, Staff.unit, Staff.department, Staff.staff_no, Staff.name, Staff.gender, Staff.title,
-    Staff.licence_no, Staff.licence_type, Staff.hire_date, Staff.status, Staff.version,
-)  # fmt: skip
+    Staff.id,
+    Staff.unit,
+    Staff.department,
+    Staff.staff_no,
+    Staff.name,
+    Staff.gender,
+    Staff.title,
+    Staff.licence_no,
+    Staff.licence_type,
+    Staff.hire_date,
+    Staff.status,
+    Staff.version,
+)
 
 
 async def list_staff(
@@ -113,12 +129,27 @@ async def list_staff(
     if department_id is not None:
         where &= Staff.department == department_id
     if not (scope.everyone or unit_id in scope.units):
-        reach = Staff.id == (scope.self_id or -1)
+        if unit_id not in await _units_reached(scope):
+            raise PermissionDenied("you have no staff to see in this unit", unit_id=unit_id)
+        reach: Any = Staff.id == (scope.self_id or -1)
         if scope.departments:
             reach |= Staff.department.is_in(list(scope.departments))
         where &= reach
     rows = await Staff.select(*STAFF_COLUMNS).where(where).order_by(Staff.id).limit(check_limit(limit) + 1)
     return page_of(list(rows), limit, key=lambda r: int(r["id"]))
+
+
+async def _units_reached(scope: StaffScope) -> set[int]:
+    """Units in which a department head's departments or a staff member's own record lie."""
+    units: set[int] = set()
+    if scope.departments:
+        rows = await Department.select(Department.unit).where(Department.id.is_in(list(scope.departments)))
+        units.update(r["unit"] for r in rows)
+    if scope.self_id is not None:
+        row = await Staff.select(Staff.unit).where(Staff.id == scope.self_id).first()
+        if row:
+            units.add(row["unit"])
+    return units
 
 
 async def get_staff(p: Principal, staff_id: StaffId) -> dict[str, Any]:
@@ -144,10 +175,15 @@ class StaffChanges:
 
 
 _CHANGE_COLUMNS = {
-    "name": Staff.name, "gender": Staff.gender, "department_id": Staff.department, "title": Staff.title,
-    "licence_no": Staff.licence_no, "licence_type": Staff.licence_type, "hire_date": Staff.hire_date,
+    "name": Staff.name,
+    "gender": Staff.gender,
+    "department_id": Staff.department,
+    "title": Staff.title,
+    "licence_no": Staff.licence_no,
+    "licence_type": Staff.licence_type,
+    "hire_date": Staff.hire_date,
     "status": Staff.status,
-}  # fmt: skip
+}
 
 
 async def update_staff(
@@ -186,4 +222,3 @@ async def update_staff(
         )
     async with read_transaction():
         return await get_staff(p, staff_id)
-

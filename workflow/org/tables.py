@@ -12,6 +12,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     LazyTableReference,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -25,15 +26,17 @@ from workflow.org.states import Gender, ImportStatus, LicenceType, RegionLevel, 
 class Region(Table):
     """A region and the health bureau (卫健委) that governs it."""
 
+    id = Serial(primary_key=True)
     code = Varchar(length=12, unique=True)  # 行政区划代码, e.g. 110113
     name = Varchar(length=100)
     level = Varchar(length=12, choices=RegionLevel)
-    parent = ForeignKey("self", null=True)
+    parent: ForeignKey[Region] = ForeignKey("self", null=True)
 
 
 class Unit(Table):
     """A hospital, health centre, CDC … that employs staff."""
 
+    id = Serial(primary_key=True)
     code = Varchar(length=32, unique=True)
     name = Varchar(length=100)
     kind = Varchar(length=24, choices=UnitKind)
@@ -43,6 +46,7 @@ class Unit(Table):
 
 
 class Department(Table):
+    id = Serial(primary_key=True)
     unit = ForeignKey(Unit)
     code = Varchar(length=32)
     name = Varchar(length=100)
@@ -51,6 +55,7 @@ class Department(Table):
 class Staff(Table):
     """One staff member; the staff number (工号) is unique within a unit and is the import key."""
 
+    id = Serial(primary_key=True)
     unit = ForeignKey(Unit)
     department = ForeignKey(Department, null=True)
     staff_no = Varchar(length=32)
@@ -68,6 +73,7 @@ class Staff(Table):
 class StaffImport(Table):
     """An uploaded staff file between its preview and its commit (or discard)."""
 
+    id = Serial(primary_key=True)
     unit = ForeignKey(Unit)
     status = Varchar(length=16, choices=ImportStatus, default=ImportStatus.PREVIEWED)
     version = Integer(default=1)
@@ -76,6 +82,9 @@ class StaffImport(Table):
     encoding = Varchar(length=16)
     rows = Text()  # JSON: {"rows": parsed valid rows, "parse_errors": [...]}
     report = Text()  # JSON: counts and per-row errors shown in the preview
-    created_by = ForeignKey(LazyTableReference("Account", module_path="workflow.accounts.tables"), null=True)  # null: the CLI operator
+    # null when the CLI operator ran the import
+    created_by: ForeignKey[Table] = ForeignKey(
+        LazyTableReference("Account", module_path="workflow.accounts.tables"), null=True
+    )
     created_at = Timestamptz(default=TimestamptzNow())
     decided_at = Timestamptz(null=True, default=None)

@@ -26,7 +26,7 @@ class Account(Table, tablename="account", schema=None):
         index=False,
         index_method=IndexMethod.btree,
         choices=None,
-        db_column_name="id",
+        db_column_name=None,
         secret=False,
     )
 
@@ -39,7 +39,7 @@ class Checkpoint(Table, tablename="checkpoint", schema=None):
         index=False,
         index_method=IndexMethod.btree,
         choices=None,
-        db_column_name="id",
+        db_column_name=None,
         secret=False,
     )
 
@@ -52,7 +52,7 @@ class Department(Table, tablename="department", schema=None):
         index=False,
         index_method=IndexMethod.btree,
         choices=None,
-        db_column_name="id",
+        db_column_name=None,
         secret=False,
     )
 
@@ -65,7 +65,7 @@ class LedgerScope(Table, tablename="ledger_scope", schema=None):
         index=False,
         index_method=IndexMethod.btree,
         choices=None,
-        db_column_name="id",
+        db_column_name=None,
         secret=False,
     )
 
@@ -78,7 +78,7 @@ class Region(Table, tablename="region", schema=None):
         index=False,
         index_method=IndexMethod.btree,
         choices=None,
-        db_column_name="id",
+        db_column_name=None,
         secret=False,
     )
 
@@ -91,7 +91,7 @@ class Staff(Table, tablename="staff", schema=None):
         index=False,
         index_method=IndexMethod.btree,
         choices=None,
-        db_column_name="id",
+        db_column_name=None,
         secret=False,
     )
 
@@ -104,12 +104,12 @@ class Unit(Table, tablename="unit", schema=None):
         index=False,
         index_method=IndexMethod.btree,
         choices=None,
-        db_column_name="id",
+        db_column_name=None,
         secret=False,
     )
 
 
-ID = "2026-11-27T05:12:55:211721"
+ID = "2026-11-27T05:24:11:437403"
 VERSION = "1.38.0"
 DESCRIPTION = "initial"
 
@@ -120,10 +120,6 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Account", tablename="account", schema=None, columns=None
-    )
-
-    manager.add_table(
         class_name="RateCounter",
         tablename="rate_counter",
         schema=None,
@@ -131,7 +127,14 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Region", tablename="region", schema=None, columns=None
+        class_name="Department", tablename="department", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="Cosignature",
+        tablename="cosignature",
+        schema=None,
+        columns=None,
     )
 
     manager.add_table(
@@ -142,7 +145,26 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Department", tablename="department", schema=None, columns=None
+        class_name="StaffImport",
+        tablename="staff_import",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Account", tablename="account", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="Unit", tablename="unit", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="RoleGrant", tablename="role_grant", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="Checkpoint", tablename="checkpoint", schema=None, columns=None
     )
 
     manager.add_table(
@@ -153,7 +175,7 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="RoleGrant", tablename="role_grant", schema=None, columns=None
+        class_name="Staff", tablename="staff", schema=None, columns=None
     )
 
     manager.add_table(
@@ -164,36 +186,733 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="Region", tablename="region", schema=None, columns=None
+    )
+
+    manager.add_table(
         class_name="AuthSession",
         tablename="auth_session",
         schema=None,
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Unit", tablename="unit", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="Checkpoint", tablename="checkpoint", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="Staff", tablename="staff", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="StaffImport",
-        tablename="staff_import",
+    manager.add_column(
+        table_class_name="RateCounter",
+        tablename="rate_counter",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
     )
 
-    manager.add_table(
-        class_name="Cosignature",
+    manager.add_column(
+        table_class_name="RateCounter",
+        tablename="rate_counter",
+        column_name="key",
+        db_column_name="key",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RateCounter",
+        tablename="rate_counter",
+        column_name="hits",
+        db_column_name="hits",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RateCounter",
+        tablename="rate_counter",
+        column_name="window_start",
+        db_column_name="window_start",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Department",
+        tablename="department",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Department",
+        tablename="department",
+        column_name="unit",
+        db_column_name="unit",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Unit,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Department",
+        tablename="department",
+        column_name="code",
+        db_column_name="code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Department",
+        tablename="department",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Cosignature",
         tablename="cosignature",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="Cosignature",
+        tablename="cosignature",
+        column_name="checkpoint",
+        db_column_name="checkpoint",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Checkpoint,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Cosignature",
+        tablename="cosignature",
+        column_name="witness",
+        db_column_name="witness",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Cosignature",
+        tablename="cosignature",
+        column_name="signature_line",
+        db_column_name="signature_line",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Cosignature",
+        tablename="cosignature",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerEntry",
+        tablename="ledger_entry",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerEntry",
+        tablename="ledger_entry",
+        column_name="scope",
+        db_column_name="scope",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": LedgerScope,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerEntry",
+        tablename="ledger_entry",
+        column_name="idx",
+        db_column_name="idx",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerEntry",
+        tablename="ledger_entry",
+        column_name="event_type",
+        db_column_name="event_type",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 80,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerEntry",
+        tablename="ledger_entry",
+        column_name="body",
+        db_column_name="body",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerEntry",
+        tablename="ledger_entry",
+        column_name="leaf_hash",
+        db_column_name="leaf_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerEntry",
+        tablename="ledger_entry",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="unit",
+        db_column_name="unit",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Unit,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "previewed",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "ImportStatus",
+                {
+                    "PREVIEWED": "previewed",
+                    "COMMITTED": "committed",
+                    "DISCARDED": "discarded",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="version",
+        db_column_name="version",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 1,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="filename",
+        db_column_name="filename",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="file_sha256",
+        db_column_name="file_sha256",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="encoding",
+        db_column_name="encoding",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="rows",
+        db_column_name="rows",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="report",
+        db_column_name="report",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="created_by",
+        db_column_name="created_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Account,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StaffImport",
+        tablename="staff_import",
+        column_name="decided_at",
+        db_column_name="decided_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -392,38 +1111,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RateCounter",
-        tablename="rate_counter",
-        column_name="key",
-        db_column_name="key",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Unit",
+        tablename="unit",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
         params={
-            "length": 200,
-            "default": "",
             "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RateCounter",
-        tablename="rate_counter",
-        column_name="hits",
-        db_column_name="hits",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
+            "primary_key": True,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
@@ -435,35 +1131,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RateCounter",
-        tablename="rate_counter",
-        column_name="window_start",
-        db_column_name="window_start",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Region",
-        tablename="region",
+        table_class_name="Unit",
+        tablename="unit",
         column_name="code",
         db_column_name="code",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 12,
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -478,8 +1153,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Region",
-        tablename="region",
+        table_class_name="Unit",
+        tablename="unit",
         column_name="name",
         db_column_name="name",
         column_class_name="Varchar",
@@ -500,14 +1175,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Region",
-        tablename="region",
-        column_name="level",
-        db_column_name="level",
+        table_class_name="Unit",
+        tablename="unit",
+        column_name="kind",
+        db_column_name="kind",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 12,
+            "length": 24,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -515,8 +1190,16 @@ async def forwards():
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": Enum(
-                "RegionLevel",
-                {"PROVINCE": "province", "CITY": "city", "DISTRICT": "district"},
+                "UnitKind",
+                {
+                    "HOSPITAL": "hospital",
+                    "HEALTH_CENTRE": "health_centre",
+                    "TOWNSHIP_HOSPITAL": "township_hospital",
+                    "MATERNAL_CHILD": "maternal_child",
+                    "CDC": "cdc",
+                    "CLINIC": "clinic",
+                    "OTHER": "other",
+                },
             ),
             "db_column_name": None,
             "secret": False,
@@ -525,14 +1208,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Region",
-        tablename="region",
-        column_name="parent",
-        db_column_name="parent",
+        table_class_name="Unit",
+        tablename="unit",
+        column_name="region",
+        db_column_name="region",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": "self",
+            "references": Region,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -549,38 +1232,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="LedgerEntry",
-        tablename="ledger_entry",
-        column_name="scope",
-        db_column_name="scope",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Unit",
+        tablename="unit",
+        column_name="active",
+        db_column_name="active",
+        column_class_name="Boolean",
+        column_class=Boolean,
         params={
-            "references": LedgerScope,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="LedgerEntry",
-        tablename="ledger_entry",
-        column_name="idx",
-        db_column_name="idx",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": 0,
+            "default": True,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -594,73 +1253,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="LedgerEntry",
-        tablename="ledger_entry",
-        column_name="event_type",
-        db_column_name="event_type",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 80,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="LedgerEntry",
-        tablename="ledger_entry",
-        column_name="body",
-        db_column_name="body",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="LedgerEntry",
-        tablename="ledger_entry",
-        column_name="leaf_hash",
-        db_column_name="leaf_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="LedgerEntry",
-        tablename="ledger_entry",
+        table_class_name="Unit",
+        tablename="unit",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -680,8 +1274,85 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Department",
-        tablename="department",
+        table_class_name="RoleGrant",
+        tablename="role_grant",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RoleGrant",
+        tablename="role_grant",
+        column_name="account",
+        db_column_name="account",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Account,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RoleGrant",
+        tablename="role_grant",
+        column_name="role",
+        db_column_name="role",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "Role",
+                {
+                    "ORGANIZER": "organizer",
+                    "UNIT_ADMIN": "unit_admin",
+                    "DEPARTMENT_HEAD": "department_head",
+                    "REVIEWER": "reviewer",
+                    "CREDENTIAL_AUTHORITY": "credential_authority",
+                    "AUDITOR": "auditor",
+                    "STAFF": "staff",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RoleGrant",
+        tablename="role_grant",
         column_name="unit",
         db_column_name="unit",
         column_class_name="ForeignKey",
@@ -704,14 +1375,103 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Department",
-        tablename="department",
-        column_name="code",
-        db_column_name="code",
+        table_class_name="RoleGrant",
+        tablename="role_grant",
+        column_name="department",
+        db_column_name="department",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Department,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Checkpoint",
+        tablename="checkpoint",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Checkpoint",
+        tablename="checkpoint",
+        column_name="scope",
+        db_column_name="scope",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": LedgerScope,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Checkpoint",
+        tablename="checkpoint",
+        column_name="size",
+        db_column_name="size",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Checkpoint",
+        tablename="checkpoint",
+        column_name="root",
+        db_column_name="root",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 32,
+            "length": 64,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -726,17 +1486,57 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Department",
-        tablename="department",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Checkpoint",
+        tablename="checkpoint",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "length": 100,
             "default": "",
             "null": False,
             "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Checkpoint",
+        tablename="checkpoint",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="LedgerScope",
+        tablename="ledger_scope",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
@@ -901,549 +1701,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RoleGrant",
-        tablename="role_grant",
-        column_name="account",
-        db_column_name="account",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Staff",
+        tablename="staff",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
         params={
-            "references": Account,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RoleGrant",
-        tablename="role_grant",
-        column_name="role",
-        db_column_name="role",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 32,
-            "default": "",
             "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Role",
-                {
-                    "ORGANIZER": "organizer",
-                    "UNIT_ADMIN": "unit_admin",
-                    "DEPARTMENT_HEAD": "department_head",
-                    "REVIEWER": "reviewer",
-                    "CREDENTIAL_AUTHORITY": "credential_authority",
-                    "AUDITOR": "auditor",
-                    "STAFF": "staff",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RoleGrant",
-        tablename="role_grant",
-        column_name="unit",
-        db_column_name="unit",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Unit,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RoleGrant",
-        tablename="role_grant",
-        column_name="department",
-        db_column_name="department",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Department,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MerkleNode",
-        tablename="merkle_node",
-        column_name="scope",
-        db_column_name="scope",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": LedgerScope,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MerkleNode",
-        tablename="merkle_node",
-        column_name="level",
-        db_column_name="level",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MerkleNode",
-        tablename="merkle_node",
-        column_name="idx",
-        db_column_name="idx",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MerkleNode",
-        tablename="merkle_node",
-        column_name="hash",
-        db_column_name="hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AuthSession",
-        tablename="auth_session",
-        column_name="token_id",
-        db_column_name="token_id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AuthSession",
-        tablename="auth_session",
-        column_name="account",
-        db_column_name="account",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Account,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AuthSession",
-        tablename="auth_session",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AuthSession",
-        tablename="auth_session",
-        column_name="expires_at",
-        db_column_name="expires_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AuthSession",
-        tablename="auth_session",
-        column_name="client",
-        db_column_name="client",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Unit",
-        tablename="unit",
-        column_name="code",
-        db_column_name="code",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 32,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Unit",
-        tablename="unit",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Unit",
-        tablename="unit",
-        column_name="kind",
-        db_column_name="kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 24,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "UnitKind",
-                {
-                    "HOSPITAL": "hospital",
-                    "HEALTH_CENTRE": "health_centre",
-                    "TOWNSHIP_HOSPITAL": "township_hospital",
-                    "MATERNAL_CHILD": "maternal_child",
-                    "CDC": "cdc",
-                    "CLINIC": "clinic",
-                    "OTHER": "other",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Unit",
-        tablename="unit",
-        column_name="region",
-        db_column_name="region",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Region,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Unit",
-        tablename="unit",
-        column_name="active",
-        db_column_name="active",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": True,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Unit",
-        tablename="unit",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Checkpoint",
-        tablename="checkpoint",
-        column_name="scope",
-        db_column_name="scope",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": LedgerScope,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Checkpoint",
-        tablename="checkpoint",
-        column_name="size",
-        db_column_name="size",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Checkpoint",
-        tablename="checkpoint",
-        column_name="root",
-        db_column_name="root",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Checkpoint",
-        tablename="checkpoint",
-        column_name="note",
-        db_column_name="note",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Checkpoint",
-        tablename="checkpoint",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
+            "primary_key": True,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
@@ -1739,14 +2005,34 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="unit",
-        db_column_name="unit",
+        table_class_name="MerkleNode",
+        tablename="merkle_node",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MerkleNode",
+        tablename="merkle_node",
+        column_name="scope",
+        db_column_name="scope",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Unit,
+            "references": LedgerScope,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -1763,43 +2049,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "previewed",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "ImportStatus",
-                {
-                    "PREVIEWED": "previewed",
-                    "COMMITTED": "committed",
-                    "DISCARDED": "discarded",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="version",
-        db_column_name="version",
+        table_class_name="MerkleNode",
+        tablename="merkle_node",
+        column_name="level",
+        db_column_name="level",
         column_class_name="Integer",
         column_class=Integer,
         params={
-            "default": 1,
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1813,15 +2070,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="filename",
-        db_column_name="filename",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="MerkleNode",
+        tablename="merkle_node",
+        column_name="idx",
+        db_column_name="idx",
+        column_class_name="BigInt",
+        column_class=BigInt,
         params={
-            "length": 200,
-            "default": "",
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1835,10 +2091,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="file_sha256",
-        db_column_name="file_sha256",
+        table_class_name="MerkleNode",
+        tablename="merkle_node",
+        column_name="hash",
+        db_column_name="hash",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -1857,18 +2113,38 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="encoding",
-        db_column_name="encoding",
+        table_class_name="Region",
+        tablename="region",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Region",
+        tablename="region",
+        column_name="code",
+        db_column_name="code",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 12,
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1879,13 +2155,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="rows",
-        db_column_name="rows",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="Region",
+        tablename="region",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
+            "length": 100,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -1900,15 +2177,43 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="report",
-        db_column_name="report",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="Region",
+        tablename="region",
+        column_name="level",
+        db_column_name="level",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
+            "length": 12,
             "default": "",
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "RegionLevel",
+                {"PROVINCE": "province", "CITY": "city", "DISTRICT": "district"},
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Region",
+        tablename="region",
+        column_name="parent",
+        db_column_name="parent",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": "self",
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1921,10 +2226,51 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="created_by",
-        db_column_name="created_by",
+        table_class_name="AuthSession",
+        tablename="auth_session",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AuthSession",
+        tablename="auth_session",
+        column_name="token_id",
+        db_column_name="token_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": UUID4(),
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AuthSession",
+        tablename="auth_session",
+        column_name="account",
+        db_column_name="account",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -1945,8 +2291,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
+        table_class_name="AuthSession",
+        tablename="auth_session",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -1966,15 +2312,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffImport",
-        tablename="staff_import",
-        column_name="decided_at",
-        db_column_name="decided_at",
+        table_class_name="AuthSession",
+        tablename="auth_session",
+        column_name="expires_at",
+        db_column_name="expires_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
-            "default": None,
-            "null": True,
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1987,81 +2333,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Cosignature",
-        tablename="cosignature",
-        column_name="checkpoint",
-        db_column_name="checkpoint",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Checkpoint,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Cosignature",
-        tablename="cosignature",
-        column_name="witness",
-        db_column_name="witness",
+        table_class_name="AuthSession",
+        tablename="auth_session",
+        column_name="client",
+        db_column_name="client",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 200,
+            "length": 64,
             "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Cosignature",
-        tablename="cosignature",
-        column_name="signature_line",
-        db_column_name="signature_line",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Cosignature",
-        tablename="cosignature",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
             "null": False,
             "primary_key": False,
             "unique": False,

@@ -8,7 +8,7 @@ Index names carry their table name because PostgreSQL index names share one name
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
 
-ID = "2026-11-27T05:12:58:659617"
+ID = "2026-11-27T05:24:13:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "unique_keys"
 
