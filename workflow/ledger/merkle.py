@@ -86,7 +86,7 @@ def _is_hash(value: object) -> bool:
     return isinstance(value, bytes) and len(value) == HASH_SIZE
 
 
-def _is_count(value: object) -> bool:
+def is_uint64(value: object) -> bool:
     """True for a plain int in the uint64 range (bools and negatives are caller mistakes)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TREE_SIZE
 
@@ -139,7 +139,7 @@ class CompactRange:
     @classmethod
     def from_frontier(cls, size: int, hashes: Sequence[bytes]) -> CompactRange:
         """Restore a range saved with :meth:`frontier`; one hash per set bit of ``size``."""
-        if not _is_count(size):
+        if not is_uint64(size):
             raise InvalidInput("frontier size must be an int in the uint64 range")
         if len(hashes) != size.bit_count():
             raise InvalidInput(
@@ -216,7 +216,7 @@ def _span(begin: int, end: int) -> NodeSpan:
 
 def root_span(size: int) -> NodeSpan:
     """The nodes whose fold is the root at ``size`` (also the ids of a frontier of that size)."""
-    if not _is_count(size):
+    if not is_uint64(size):
         raise InvalidInput("tree size must be an int in the uint64 range")
     return _span(0, size)
 
@@ -227,7 +227,7 @@ def inclusion_proof_nodes(index: int, size: int) -> list[NodeSpan]:
     Each element is the sibling subtree at one level; at most one of them (the one touching the
     right edge) needs more than one stored node.
     """
-    if not (_is_count(index) and _is_count(size) and index < size):
+    if not (is_uint64(index) and is_uint64(size) and index < size):
         raise InvalidInput("leaf index must be below the tree size", index=index, size=size)
     spans: list[NodeSpan] = []
     begin, end = 0, size
@@ -248,7 +248,7 @@ def consistency_proof_nodes(old_size: int, new_size: int) -> list[NodeSpan]:
 
     Equal sizes and an empty old tree need no proof: every tree extends the empty one.
     """
-    if not (_is_count(old_size) and _is_count(new_size) and old_size <= new_size):
+    if not (is_uint64(old_size) and is_uint64(new_size) and old_size <= new_size):
         raise InvalidInput("old size must not exceed new size", old_size=old_size, new_size=new_size)
     if old_size in (0, new_size):
         return []
@@ -310,7 +310,7 @@ def root_from_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[byte
     Raises :class:`InvalidProof` when the proof cannot belong to a tree of ``size``; useful when the
     caller wants the root itself, e.g. to compare against several checkpoints.
     """
-    if not (_is_count(index) and _is_count(size) and index < size):
+    if not (is_uint64(index) and is_uint64(size) and index < size):
         raise InvalidProof("leaf index must be below the tree size")
     if not (_is_hash(leaf) and all(_is_hash(p) for p in proof)):
         raise InvalidProof(f"every hash must be {HASH_SIZE} bytes")
@@ -349,7 +349,7 @@ def verify_consistency(
     Beyond the RFC's loop: equal sizes need an empty proof and equal roots; from size 0 the old
     root must be the empty root and the proof empty, since every tree extends the empty tree.
     """
-    if not (_is_count(old_size) and _is_count(new_size) and old_size <= new_size):
+    if not (is_uint64(old_size) and is_uint64(new_size) and old_size <= new_size):
         return False
     if not (_is_hash(old_root) and _is_hash(new_root) and all(_is_hash(p) for p in proof)):
         return False
