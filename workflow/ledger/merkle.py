@@ -161,17 +161,17 @@ class CompactRange:
         """The perfect-subtree roots, largest (leftmost) first; their ids are ``root_span(size)``."""
         return list(self._hashes)
 
-    def append(self, leaf: bytes) -> list[StoredNode]:
+    def append(self, leaf_hash: bytes) -> list[StoredNode]:
         """Add one leaf hash and return every node it completes, lowest level first.
 
         The first item is always the leaf itself at level 0; each further item is a parent that this
         leaf closed. These are exactly the rows the storage layer must insert.
         """
-        _require_hash(leaf, "leaf hash")
+        _require_hash(leaf_hash, "leaf hash")
         if self._size >= MAX_TREE_SIZE:
             raise InvalidInput("the tree is full")
-        index, level, current = self._size, 0, leaf
-        created: list[StoredNode] = [(0, index, leaf)]
+        index, level, current = self._size, 0, leaf_hash
+        created: list[StoredNode] = [(0, index, leaf_hash)]
         while index & 1:
             current = node_hash(self._hashes.pop(), current)
             index >>= 1
@@ -304,17 +304,17 @@ def root_from_nodes(size: int, hashes: Mapping[NodeId, bytes]) -> bytes:
 # --- verification ---------------------------------------------------------------------------------
 
 
-def root_from_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes:
-    """The root that ``proof`` implies for ``leaf`` at ``index`` (RFC 9162 §2.1.3.2 steps 1-4).
+def root_from_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes:
+    """The root that ``proof`` implies for ``leaf_hash`` at ``index`` (RFC 9162 §2.1.3.2 steps 1-4).
 
     Raises :class:`InvalidProof` when the proof cannot belong to a tree of ``size``; useful when the
     caller wants the root itself, e.g. to compare against several checkpoints.
     """
     if not (is_uint64(index) and is_uint64(size) and index < size):
         raise InvalidProof("leaf index must be below the tree size")
-    if not (_is_hash(leaf) and all(_is_hash(p) for p in proof)):
+    if not (_is_hash(leaf_hash) and all(_is_hash(p) for p in proof)):
         raise InvalidProof(f"every hash must be {HASH_SIZE} bytes")
-    fn, sn, result = index, size - 1, leaf
+    fn, sn, result = index, size - 1, leaf_hash
     for sibling in proof:
         if sn == 0:
             raise InvalidProof("proof is longer than the tree is deep")
@@ -332,10 +332,10 @@ def root_from_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[byte
     return result
 
 
-def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
-    """True only if ``leaf`` sits at ``index`` in the tree of ``size`` leaves with this ``root``."""
+def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
+    """True only if ``leaf_hash`` sits at ``index`` in the tree of ``size`` leaves with this ``root``."""
     try:
-        computed = root_from_inclusion(leaf, index, size, proof)
+        computed = root_from_inclusion(leaf_hash, index, size, proof)
     except InvalidProof:
         return False
     return _is_hash(root) and computed == root
