@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from workflow.ids import ScopeName
@@ -15,9 +16,14 @@ class Visibility(StrEnum):
 ORG = ScopeName("org")
 
 
+# Scope names are URL path segments (``/api/ledger/campaign-12/...``) and part of every checkpoint
+# origin, so they hold only lowercase letters, digits and hyphens.
+SCOPE_NAME = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
+
+
 def campaign_scope(campaign_id: int) -> ScopeName:
-    return ScopeName(f"campaign/{campaign_id}")
+    return ScopeName(f"campaign-{campaign_id}")
 
 
 def ethics_scope(year: int, unit_id: int) -> ScopeName:
-    return ScopeName(f"ethics/{year}/unit/{unit_id}")
+    return ScopeName(f"ethics-{year}-unit-{unit_id}")

@@ -21,7 +21,7 @@ from workflow.ids import ScopeName
 from workflow.ledger.entry import Entry, format_time, pseudonym
 from workflow.ledger.events import EventType
 from workflow.ledger.merkle import CompactRange, leaf_hash
-from workflow.ledger.scopes import Visibility
+from workflow.ledger.scopes import SCOPE_NAME, Visibility
 from workflow.ledger.tables import LedgerEntry, LedgerScope, MerkleNode
 
 
@@ -51,6 +51,8 @@ def _require_transaction() -> None:
 async def open_scope(name: ScopeName, visibility: Visibility, *, actor: str, at: datetime) -> None:
     """Create a scope (idempotent) and record its opening as entry 0."""
     _require_transaction()
+    if not SCOPE_NAME.match(name):
+        raise ValueError(f"scope name {name!r} is not lowercase letters, digits and hyphens")
     exists = await LedgerScope.exists().where(LedgerScope.name == name)
     if exists:
         return

@@ -18,7 +18,7 @@ from workflow.ledger.scopes import Visibility
 
 class LedgerScope(Table):
     id = Serial(primary_key=True)
-    name = Varchar(length=100, unique=True)  # "org", "campaign/12", "ethics/2025/unit/3"
+    name = Varchar(length=100, unique=True)  # "org", "campaign-12", "ethics-2025-unit-3"
     visibility = Varchar(length=12, choices=Visibility)
     size = BigInt(default=0)
     root = Varchar(length=64, default="")  # hex root of the first `size` entries

@@ -18,7 +18,7 @@ from workflow.ledger.tables import LedgerEntry, LedgerScope, MerkleNode
 from workflow.runtime import Runtime
 
 pytestmark = pytest.mark.usefixtures("clean_db")
-SCOPE = ScopeName("campaign/1")
+SCOPE = ScopeName("campaign-1")
 
 
 async def _entries(scope: str) -> list[dict[str, object]]:
