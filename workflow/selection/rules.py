@@ -9,14 +9,14 @@ so a ballot signed under one rule set can never be counted under another. Struct
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
 import msgspec
 
 from workflow.errors import InvalidInput
-from workflow.selection.common import HexSha256Field, canonical_json
+from workflow.selection.common import CHINA_TZ, HexSha256Field, canonical_json
 from workflow.signing import sha256
 
 RULES_SCHEMA = "yide/selection-rules/v1"
@@ -517,3 +517,27 @@ def publicity_end(
                 return day
         day += timedelta(days=1)
     raise InvalidInput("holiday calendar leaves no working days", start=start.isoformat())
+
+
+def publicity_closes_at(end_day: date) -> datetime:
+    """The instant a 公示 ending on ``end_day`` closes: midnight China time after that day."""
+    return datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=CHINA_TZ)
+
+
+def objection_problems(
+    *, lodged_at: datetime, opened_at: datetime, closes_at: datetime, real_name: bool, has_contact: bool
+) -> list[str]:
+    """Why an objection is not admissible (domain-rules §4): late, early, anonymous or unreachable.
+
+    Empty means admissible. Refused objections are still logged, with these codes.
+    """
+    problems = []
+    if lodged_at < opened_at:
+        problems.append("before_window")
+    if lodged_at >= closes_at:
+        problems.append("after_window")
+    if not real_name:
+        problems.append("anonymous")
+    if not has_contact:
+        problems.append("no_contact")
+    return problems
