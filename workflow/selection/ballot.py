@@ -268,9 +268,9 @@ def parse_ballot(ballot: BallotIn) -> ParsedBallot:
         public_key = b64u_decode(payload.credential, size=32)
         b64u_decode(payload.nonce, size=NONCE_BYTES)
     except (InvalidInput, msgspec.DecodeError) as error:
-        raise BallotRejected(RejectReason.MALFORMED, detail=str(error)) from error
+        raise BallotRejected(RejectReason.MALFORMED, why=str(error)) from error
     if payload.domain != BALLOT_DOMAIN or not re.fullmatch(r"[0-9a-f]{64}", payload.rules):
-        raise BallotRejected(RejectReason.MALFORMED, detail="wrong domain tag or rules hash")
+        raise BallotRejected(RejectReason.MALFORMED, why="wrong domain tag or rules hash")
     if payload_bytes(payload) != data:
         raise BallotRejected(RejectReason.NON_CANONICAL)
     record = signed_ballot_bytes(payload, signature)
@@ -326,7 +326,7 @@ def check_choices(choices: Sequence[str], campaign: CampaignFacts) -> None:
     if len(set(choices)) != len(choices):
         raise BallotRejected(RejectReason.DUPLICATE_CHOICE)
     if list(choices) != sorted(choices):
-        raise BallotRejected(RejectReason.NON_CANONICAL, detail="choices must be in ascending order")
+        raise BallotRejected(RejectReason.NON_CANONICAL, why="choices must be in ascending order")
     unknown = [c for c in choices if c not in campaign.candidates or not is_candidate_id(c)]
     if unknown:
         raise BallotRejected(RejectReason.UNKNOWN_CANDIDATE, count=len(unknown))
