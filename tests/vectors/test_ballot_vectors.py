@@ -61,3 +61,21 @@ def test_webcrypto_reproduces_the_vectors() -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "match" in run.stdout
+
+
+def test_the_documented_worked_example_matches_the_vectors() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "selection-rules.md").read_text(encoding="utf-8")
+    vectors = json.loads(PATH.read_text(encoding="utf-8"))
+    ballot, credential = vectors["staff_ballots"][0], vectors["credentials"][0]
+    for value in (
+        credential["seed_hex"],
+        credential["public_key_b64u"],
+        credential["key_id"],
+        credential["fingerprint"],
+        ballot["rules_hash"],
+        ballot["payload_json"],
+        ballot["payload_json"].encode()[:64].hex(),
+        ballot["signature_b64u"],
+        ballot["tracking_code"],
+    ):
+        assert value in doc
