@@ -37,6 +37,7 @@ from workflow.selection.ballot import Channel
 from workflow.selection.common import canonical_json, is_candidate_id
 from workflow.selection.rules import (
     CampaignRules,
+    LiveResults,
     ScoreMode,
     TieKey,
     TieMethod,
@@ -162,6 +163,7 @@ def tally(
     active = _active_candidates(candidates, disqualified)
     _check_ballots(ballots, set(candidates))
     sheets = _check_sheets(rules, expert_sheets, set(candidates))
+    _check_tie_input(rules, tie, set(candidates))
     scores = _scores(rules, active, ballots, sheets)
     ordered, how = _rank(rules, scores, tie)
     n_winners = min(rules.winners, len(active))
@@ -230,6 +232,14 @@ def _active_candidates(candidates: Sequence[str], disqualified: frozenset[str]) 
     return sorted(c for c in candidates if c not in disqualified)
 
 
+def _check_tie_input(rules: CampaignRules, tie: TieBreakInput, candidates: set[str]) -> None:
+    """A revealed seed must match the commitment; drawn lots must name distinct shortlisted candidates."""
+    if tie.seed is not None and rules.tie_break.method is TieMethod.PUBLISHED_SEED:
+        _revealed_seed(rules, tie)
+    if len(set(tie.lots)) != len(tie.lots) or not set(tie.lots) <= candidates:
+        raise InvalidInput("the drawing of lots must list distinct shortlisted candidates")
+
+
 def _check_ballots(ballots: Sequence[CountedBallot], candidates: set[str]) -> None:
     for ballot in ballots:
         if ballot.weight < 1 or not set(ballot.choices) <= candidates:
@@ -278,7 +288,8 @@ def _scores(
         for choice in ballot.choices:
             if choice in live:
                 votes[ballot.channel][choice] += ballot.weight
-                staff_ballots[choice] += ballot.channel is Channel.STAFF
+                if ballot.channel is Channel.STAFF:
+                    staff_ballots[choice] += 1
     norm = {ch: _normalise(rules.scoring.normalisation, votes[ch]) for ch in Channel}
     weights = rules.channels.weights
     needs_experts = rules.scoring.mode is not ScoreMode.VOTES_ONLY
@@ -418,3 +429,10 @@ def _result(
         combined=format_score(score.combined),
         tie_break=how,
     )
+
+
+def live_turnout(rules: CampaignRules, ballots: Sequence[CountedBallot]) -> tuple[ChannelTurnout, ...] | None:
+    """What may be shown while voting is open: turnout only if the rules allow, never counts."""
+    if rules.live_results is LiveResults.TURNOUT_ONLY:
+        return _turnout(ballots)
+    return None

@@ -151,6 +151,8 @@ def test_seeded_tie_break_is_deterministic_and_checks_the_commitment() -> None:
     )
     with pytest.raises(InvalidInput):
         run(rules, ballots=TIED, expert_sheets=sheets(EVEN), tie=TieBreakInput(seed="guess"))
+    with pytest.raises(InvalidInput):  # checked even when nothing is tied
+        run(rules, tie=TieBreakInput(seed="guess"))
     with pytest.raises(TieUnresolved):
         run(rules, ballots=TIED, expert_sheets=sheets(EVEN))
 
@@ -213,6 +215,8 @@ def test_fewer_candidates_than_winners() -> None:
         {"ballots": [CountedBallot(STAFF, 1, ("c01", "c01"))]},
         {"disqualified": frozenset({"c99"})},
         {"candidates": ["c01", "c01"]},
+        {"tie": TieBreakInput(lots=("c01", "c01"))},
+        {"tie": TieBreakInput(lots=("c99",))},
     ],
 )
 def test_bad_inputs_are_refused(kwargs: dict[str, object]) -> None:
