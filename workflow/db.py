@@ -113,7 +113,7 @@ def is_unique_violation(error: BaseException) -> bool:
     if isinstance(error, sqlite3.IntegrityError):
         return "UNIQUE" in str(error)
     try:
-        import asyncpg  # type: ignore[import-untyped]  # noqa: PLC0415 - PostgreSQL driver only where used
+        import asyncpg  # noqa: PLC0415 - PostgreSQL driver is present only where it is used
     except ImportError:  # pragma: no cover
         return False
     return isinstance(error, asyncpg.UniqueViolationError)
