@@ -108,17 +108,18 @@ class Process:
     """Adapter binding a row's status to its process definition for the duration of one request.
 
     Subclasses set ``definition`` and implement the guard methods the transitions name; guards may
-    only read ``self.facts``.
+    only read ``self.facts`` (whatever the service loaded: a typed dataclass is best) and may be
+    called with ``None`` instead of the event when the adapter explains a refusal.
     """
 
     definition: ClassVar[ProcessDefinition]
 
-    def __init__(self, state: str, facts: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, state: str, facts: Any = None) -> None:
         try:
             self._state: StrEnum = self.definition.states(state)
         except ValueError:
             raise InvalidInput(f"{state!r} is not a state of {self.definition.name}") from None
-        self.facts: Mapping[str, Any] = facts or {}
+        self.facts: Any = {} if facts is None else facts
         self.fired: list[Fired] = []
         self.rejections: list[str] = []
 
@@ -157,9 +158,22 @@ class Process:
                 allowed=self.allowed(),
             ) from None
         if not done or len(self.fired) == before:
-            reasons = self.rejections or [f"a precondition of {trigger!r} does not hold"]
-            raise GuardRejected("; ".join(reasons), state=str(self._state), reasons=reasons)
+            failing = self._failing_guards(trigger)
+            reasons = self.rejections or [f"{trigger!r} needs {name}" for name in failing]
+            raise GuardRejected("; ".join(reasons), state=str(self._state), reasons=reasons, guards=failing)
         return self.fired[-1]
+
+    def _failing_guards(self, trigger: str) -> list[str]:
+        """Names of the guards of ``trigger`` that do not hold now (re-evaluated, silently)."""
+        saved = list(self.rejections)
+        names = [
+            str(condition.func)
+            for transition in self.definition.machine.events[trigger].transitions.get(self.state, [])
+            for condition in transition.conditions
+            if isinstance(condition.func, str) and not getattr(self, condition.func)(None)
+        ]
+        self.rejections = saved
+        return names
 
     def reject(self, reason: str) -> bool:
         """Guards call this to say why they refused; the reason reaches the user."""

@@ -27,7 +27,7 @@ DOOR = ProcessDefinition(
     transitions=[
         {"trigger": "open", "source": Door.CLOSED, "dest": Door.OPEN, "conditions": "has_handle"},
         {"trigger": "close", "source": Door.OPEN, "dest": Door.CLOSED},
-        {"trigger": "lock", "source": [Door.CLOSED], "dest": Door.LOCKED},
+        {"trigger": "lock", "source": [Door.CLOSED], "dest": Door.LOCKED, "conditions": ["is_quiet"]},
     ],
     high_impact=frozenset({"lock"}),
 )
@@ -36,8 +36,11 @@ DOOR = ProcessDefinition(
 class DoorProcess(Process):
     definition = DOOR
 
-    def has_handle(self, event: EventData) -> bool:
+    def has_handle(self, event: EventData | None) -> bool:
         return bool(self.facts.get("handle")) or self.reject("the door has no handle")
+
+    def is_quiet(self, event: EventData | None) -> bool:
+        return not self.facts.get("noisy")
 
 
 def test_a_legal_action_moves_the_state_and_is_recorded() -> None:
@@ -62,6 +65,14 @@ def test_a_guard_refusal_carries_its_reason_and_leaves_the_state() -> None:
     with pytest.raises(GuardRejected, match="no handle"):
         door.fire("open")
     assert door.state == "closed" and door.fired == []
+
+
+def test_a_silent_guard_refusal_names_the_guard() -> None:
+    with pytest.raises(GuardRejected) as caught:
+        DoorProcess("closed", {"noisy": True}).fire("lock")
+    assert caught.value.extra["guards"] == ["is_quiet"]
+    assert caught.value.extra["reasons"] == ["'lock' needs is_quiet"]
+    assert DoorProcess("closed", {}).fire("lock").dest == "locked"
 
 
 def test_unknown_state_values_are_invalid_input() -> None:
