@@ -158,22 +158,30 @@ class Process:
                 allowed=self.allowed(),
             ) from None
         if not done or len(self.fired) == before:
-            failing = self._failing_guards(trigger)
-            reasons = self.rejections or [f"{trigger!r} needs {name}" for name in failing]
+            failing, reasons = self._failing_guards(trigger)
+            reasons = reasons or self.rejections
             raise GuardRejected("; ".join(reasons), state=str(self._state), reasons=reasons, guards=failing)
         return self.fired[-1]
 
-    def _failing_guards(self, trigger: str) -> list[str]:
-        """Names of the guards of ``trigger`` that do not hold now (re-evaluated, silently)."""
+    def _failing_guards(self, trigger: str) -> tuple[list[str], list[str]]:
+        """Names of the guards of ``trigger`` that do not hold now, and a reason for each.
+
+        ``transitions`` stops at the first failing condition; re-evaluating them all here lets the
+        caller fix every problem at once. A guard that gives no reason of its own is named instead.
+        """
         saved = list(self.rejections)
-        names = [
-            str(condition.func)
-            for transition in self.definition.machine.events[trigger].transitions.get(self.state, [])
-            for condition in transition.conditions
-            if isinstance(condition.func, str) and not getattr(self, condition.func)(None)
-        ]
+        names: list[str] = []
+        reasons: list[str] = []
+        for transition in self.definition.machine.events[trigger].transitions.get(self.state, []):
+            for condition in transition.conditions:
+                if not isinstance(condition.func, str):
+                    continue
+                self.rejections = []
+                if not getattr(self, condition.func)(None):
+                    names.append(condition.func)
+                    reasons.extend(self.rejections or [f"{trigger!r} needs {condition.func}"])
         self.rejections = saved
-        return names
+        return names, reasons
 
     def reject(self, reason: str) -> bool:
         """Guards call this to say why they refused; the reason reaches the user."""

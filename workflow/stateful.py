@@ -32,7 +32,7 @@ async def fire(
     trigger: str,
     *,
     expected_version: int | None,
-    facts: Mapping[str, Any] | None = None,
+    facts: object = None,
     scope: ScopeName,
     event: EventType,
     actor: str,

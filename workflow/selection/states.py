@@ -1,9 +1,9 @@
 """The selection's processes as declared tables: states, triggers, guards, high-impact actions.
 
-These tables are the single source of truth for what may happen next. :mod:`machine` builds the
-runtime ``transitions`` machines from them, the docs draw the Mermaid diagrams from them, and the
-service reads :data:`HIGH_IMPACT` to ask for N-of-M approvals before firing such a trigger.
-Enum member names equal their values because ``transitions`` resolves stored strings by name.
+These tables are the single source of truth for what may happen next. :mod:`machine` declares
+them as :class:`workflow.process.ProcessDefinition` s (the runtime machines and the diagrams in
+``docs/machines.md`` both come from there), and the service reads :data:`HIGH_IMPACT` to ask for
+N-of-M approvals before firing such a trigger.
 """
 
 from __future__ import annotations
@@ -241,3 +241,27 @@ OBJECTION_TRANSITIONS: list[dict[str, Any]] = [
 
 OBJECTION_HIGH_IMPACT: frozenset[ObjectionTrigger] = frozenset({_OT.uphold, _OT.dismiss})
 """Resolving an objection is high impact (N-of-M), whichever way it goes."""
+
+
+class ApprovalState(StrEnum):
+    open = "open"
+    executed = "executed"
+    withdrawn = "withdrawn"
+    lapsed = "lapsed"
+    """The subject changed (or the request expired) before enough approvals arrived."""
+
+
+class ApprovalTrigger(StrEnum):
+    execute = "execute"
+    withdraw = "withdraw"
+    lapse = "lapse"
+
+
+_A, _AT = ApprovalState, ApprovalTrigger
+
+APPROVAL_TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": _AT.execute, "source": _A.open, "dest": _A.executed, "conditions": ["approvals_met"]},
+    {"trigger": _AT.withdraw, "source": _A.open, "dest": _A.withdrawn},
+    {"trigger": _AT.lapse, "source": _A.open, "dest": _A.lapsed},
+]
+"""An N-of-M approval request for one high-impact action on one campaign or objection."""

@@ -40,7 +40,7 @@ def test_a_small_campaign_from_census_to_recount() -> None:
     process = CampaignProcess(
         "shortlist_frozen", CampaignGuardFacts(rules_valid=True, census_size=6, approvals_met=True)
     )
-    process.fire("open_voting", actor="organizer")
+    process.fire("open_voting")
 
     # The credential authority issues six credentials; the server keeps only the public list.
     voters = [VoterEntry(f"staff-{i}", weight=1 + (i == 0)) for i in range(6)]
@@ -72,9 +72,9 @@ def test_a_small_campaign_from_census_to_recount() -> None:
     cast = [
         CastBallot(a.tracking_code, a.channel, a.voter, a.weight, a.day, i) for i, a in enumerate(accepted)
     ]
-    process.fire("close_voting", actor="organizer")
+    process.fire("close_voting")
     manifest = build_seal(CAMPAIGN, rules_hash(rules), resolve(cast, rules))
-    process.fire("seal", actor="organizer")
+    process.fire("seal")
     assert verify_seal(
         seal_bytes(manifest), expected_hash=seal_hash(manifest), campaign=CAMPAIGN, rules=rules, ballots=cast
     )
