@@ -277,14 +277,27 @@ def parse_ballot(ballot: BallotIn) -> ParsedBallot:
     return ParsedBallot(payload, data, signature, public_key, tracking_code(record), record)
 
 
+def verify_signature(parsed: ParsedBallot) -> bool:
+    """Whether the ballot's signature verifies under the key it names (the CPU-heavy step)."""
+    return ED25519.verify(parsed.public_key, parsed.signature, parsed.payload_bytes)
+
+
 def check_ballot(
-    ballot: BallotIn | ParsedBallot, *, campaign: CampaignFacts, voter: StaffVoterFacts, now: datetime
+    ballot: BallotIn | ParsedBallot,
+    *,
+    campaign: CampaignFacts,
+    voter: StaffVoterFacts,
+    now: datetime,
+    signature_ok: bool | None = None,
 ) -> AcceptedBallot:
     """Accept a staff ballot or raise :class:`BallotRejected`; checks run in a fixed, documented order.
 
     Order: form (malformed, non_canonical) → campaign, channel, rules → channel open, window →
     credential known, not revoked → signature → duplicate → choices → revote limit. Cheap checks
     come first; reasons about content are only given for ballots whose signature verified.
+
+    ``signature_ok`` is :func:`verify_signature`'s answer when the caller already computed it (the
+    service verifies before it opens the write transaction); the order of reasons is the same.
     """
     parsed = ballot if isinstance(ballot, ParsedBallot) else parse_ballot(ballot)
     payload = parsed.payload
@@ -300,7 +313,7 @@ def check_ballot(
         raise BallotRejected(RejectReason.UNKNOWN_CREDENTIAL)
     if status.revoked:
         raise BallotRejected(RejectReason.REVOKED_CREDENTIAL)
-    if not ED25519.verify(parsed.public_key, parsed.signature, parsed.payload_bytes):
+    if not (verify_signature(parsed) if signature_ok is None else signature_ok):
         raise BallotRejected(RejectReason.BAD_SIGNATURE)
     if parsed.tracking_code in voter.prior_tracking_codes:
         raise BallotRejected(RejectReason.DUPLICATE_BALLOT, tracking_code=parsed.tracking_code)

@@ -25,6 +25,7 @@ from workflow.selection.ballot import (
     normalise_phone,
     parse_ballot,
     phone_hash,
+    verify_signature,
 )
 from workflow.selection.common import b64u_encode, canonical_json
 from workflow.selection.credentials import derive_signer, generate_credential
@@ -292,6 +293,19 @@ def test_every_staff_rejection_reason(
     assert raised.value.extra["reason_code"] == str(reason)
     assert raised.value.extra["reason_zh"]
     assert raised.value.code == "ballot-rejected"
+
+
+def test_a_signature_verified_beforehand_keeps_the_order_of_reasons() -> None:
+    parsed = parse_ballot(signed_payload())
+    assert verify_signature(parsed)
+    accepted = check_ballot(parsed, campaign=FACTS, voter=VOTER, now=NOW, signature_ok=True)
+    assert accepted == check_ballot(parsed, campaign=FACTS, voter=VOTER, now=NOW)
+    with pytest.raises(BallotRejected) as bad:
+        check_ballot(parsed, campaign=FACTS, voter=VOTER, now=NOW, signature_ok=False)
+    assert bad.value.reason_code is RejectReason.BAD_SIGNATURE
+    with pytest.raises(BallotRejected) as unknown:  # an unknown credential is named before the signature
+        check_ballot(parsed, campaign=FACTS, voter=StaffVoterFacts(None), now=NOW, signature_ok=False)
+    assert unknown.value.reason_code is RejectReason.UNKNOWN_CREDENTIAL
 
 
 def test_duplicate_ballot_is_refused_by_its_tracking_code() -> None:
