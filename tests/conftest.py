@@ -25,6 +25,7 @@ from workflow.clock import FixedClock  # noqa: E402
 from workflow.db import close_pool, start_pool  # noqa: E402
 from workflow.keystore import MemoryKeyStore  # noqa: E402
 from workflow.migrate import migrate  # noqa: E402
+from workflow.notify.sms import FakeSmsGateway  # noqa: E402
 from workflow.runtime import Runtime  # noqa: E402
 from workflow.settings import get_settings  # noqa: E402
 
@@ -39,7 +40,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture(scope="session")
 def rt(clock: FixedClock) -> Runtime:
-    return Runtime(get_settings(), MemoryKeyStore(), clock)
+    return Runtime(get_settings(), MemoryKeyStore(), clock, sms=FakeSmsGateway())
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -97,12 +97,33 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class SelectionSettings:
+    otp_minutes: int = 5
+    """YIDE_OTP_MINUTES: how long a one-time code sent to a phone stays valid."""
+    otp_attempts: int = 5
+    """YIDE_OTP_ATTEMPTS: wrong codes allowed before the code is void."""
+    otp_per_phone_per_hour: int = 5
+    """YIDE_OTP_PHONE_HOURLY: codes one phone number may request per hour (per campaign)."""
+    otp_per_ip_per_hour: int = 120
+    """YIDE_OTP_IP_HOURLY: codes one client address may request per hour (a hospital NAT is many people)."""
+    vote_token_minutes: int = 15
+    """YIDE_VOTE_TOKEN_MINUTES: how long a verified phone may keep voting without a new code."""
+    batch_window_ms: int = 2
+    """YIDE_BALLOT_BATCH_MS: how long ballot ingest gathers concurrent ballots into one commit."""
+    batch_max: int = 256
+    """YIDE_BALLOT_BATCH_MAX: most ballots committed (and logged) in one transaction."""
+    scheduler_seconds: int = 10
+    """YIDE_SCHEDULER_SECONDS: how often each worker looks for scheduled phase changes (0: never)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     """YIDE_DATA_DIR: holds the SQLite database, the log signing keys and uploads."""
     database: DatabaseSettings
     server: ServerSettings = field(default_factory=ServerSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    selection: SelectionSettings = field(default_factory=SelectionSettings)
     log_name: str = "yide.local"
     """YIDE_LOG_NAME: the origin prefix of every transparency log (e.g. ``wjw.example.gov.cn/yide``);
     checkpoints are named ``<log_name>/<scope>``. Choose it once: it is part of every signature."""
@@ -169,6 +190,16 @@ def load_settings() -> Settings:
             lockout_minutes=_env_int("YIDE_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60),
             login_ip_limit=_env_int("YIDE_LOGIN_IP_LIMIT", 30, minimum=1, maximum=100_000),
             secure_cookies=_env_bool("YIDE_SECURE_COOKIES", False),
+        ),
+        selection=SelectionSettings(
+            otp_minutes=_env_int("YIDE_OTP_MINUTES", 5, minimum=1, maximum=60),
+            otp_attempts=_env_int("YIDE_OTP_ATTEMPTS", 5, minimum=1, maximum=20),
+            otp_per_phone_per_hour=_env_int("YIDE_OTP_PHONE_HOURLY", 5, minimum=1, maximum=100),
+            otp_per_ip_per_hour=_env_int("YIDE_OTP_IP_HOURLY", 120, minimum=1, maximum=1_000_000),
+            vote_token_minutes=_env_int("YIDE_VOTE_TOKEN_MINUTES", 15, minimum=1, maximum=24 * 60),
+            batch_window_ms=_env_int("YIDE_BALLOT_BATCH_MS", 2, minimum=0, maximum=1000),
+            batch_max=_env_int("YIDE_BALLOT_BATCH_MAX", 256, minimum=1, maximum=5000),
+            scheduler_seconds=_env_int("YIDE_SCHEDULER_SECONDS", 10, minimum=0, maximum=3600),
         ),
         log_name=_env("YIDE_LOG_NAME", "yide.local"),
         upload_max_bytes=_env_int("YIDE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024, maximum=1 << 30),
