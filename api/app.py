@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +24,10 @@ from api.controllers.health import HealthController
 from api.controllers.imports import StaffImportController
 from api.controllers.org import RegionController, StaffController, UnitController
 from api.controllers.processes import ProcessController
+from api.controllers.selection import ApprovalController, CampaignController, ObjectionController
+from api.controllers.selection_nominations import CampaignNominationController, NominationController
+from api.controllers.selection_public import PublicCampaignController
+from api.controllers.selection_voting import VotingAdminController
 from api.deps import provide_client, provide_principal, provide_runtime
 from api.openapi import openapi_config, swagger_assets
 from api.problems import internal_error_handler
@@ -29,6 +35,7 @@ from api.problems import plugin as problem_details
 from workflow.db import close_pool, start_pool
 from workflow.migrate import require_migrated
 from workflow.runtime import Runtime
+from workflow.selection.service_campaigns import scheduler_loop
 from workflow.settings import get_settings
 
 ROUTES = [
@@ -40,6 +47,13 @@ ROUTES = [
     StaffController,
     StaffImportController,
     ProcessController,
+    CampaignController,
+    CampaignNominationController,
+    NominationController,
+    VotingAdminController,
+    ApprovalController,
+    ObjectionController,
+    PublicCampaignController,
 ]
 
 
@@ -81,10 +95,18 @@ def create_app(rt: Runtime | None = None) -> Litestar:
     @asynccontextmanager
     async def database(_: Litestar) -> AsyncIterator[None]:
         owns_pool = await start_pool(runtime.settings.database.pool_size)
+        scheduler: asyncio.Task[None] | None = None
         try:
             await require_migrated()
+            every = runtime.settings.selection.scheduler_seconds
+            if every:
+                scheduler = asyncio.create_task(scheduler_loop(runtime, every))
             yield
         finally:
+            if scheduler is not None:
+                scheduler.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scheduler
             if owns_pool:
                 await close_pool()
 
