@@ -741,11 +741,25 @@ async def _approve(
         )
         have = counted(policy, initiator=req.initiator, approvers=[*given, p.account_id], committee=members)
         request_id = req.id
-    if have < policy.required:
-        view = await request_view(request_id)
-        campaign = await get_campaign(campaign_id)
-        return ActionOutcome(False, campaign.status, campaign.version, view)
+    campaign = await get_campaign(campaign_id)
+    if have < policy.required or (subject == "campaign" and _scheduled_later(campaign, action, now)):
+        return ActionOutcome(False, campaign.status, campaign.version, await request_view(request_id))
     return await execute_request(rt, request_id, actor=p.ledger_actor)
+
+
+_SCHEDULED = {
+    T.open_nominations: "nomination_opens_at",
+    T.close_nominations: "nomination_closes_at",
+    T.open_voting: "voting_opens_at",
+    T.close_voting: "voting_closes_at",
+}
+
+
+def _scheduled_later(row: Campaign, action: str, now: datetime) -> bool:
+    """An approved action with a time in the schedule waits for it; the scheduler carries it out."""
+    name = _SCHEDULED.get(T(action)) if action in T.__members__ else None
+    when = getattr(row, name) if name else None
+    return when is not None and now < when
 
 
 async def execute_request(rt: Runtime, request_id: int, *, actor: str) -> ActionOutcome:

@@ -217,6 +217,7 @@ async def result_effect(rt: Runtime, row: Campaign, *, kind: str, actor: str, no
             result=data.decode("utf-8"),
             result_hash=digest,
             ledger_index=appended.index,
+            created_at=now,
         )
     )
 
