@@ -98,14 +98,14 @@ async def start_pool(size: int) -> bool:
     db = engine()
     if db.engine_type == "sqlite" or getattr(db, "pool", None) is not None:
         return False
-    await db.start_connection_pool(min_size=1, max_size=size)
+    await db.start_connection_pool(min_size=1, max_size=size)  # type: ignore[no-untyped-call, call-arg]
     return True
 
 
 async def close_pool() -> None:
     db = engine()
     if db.engine_type != "sqlite":
-        await db.close_connection_pool()
+        await db.close_connection_pool()  # type: ignore[no-untyped-call]
 
 
 def is_unique_violation(error: BaseException) -> bool:
@@ -113,7 +113,7 @@ def is_unique_violation(error: BaseException) -> bool:
     if isinstance(error, sqlite3.IntegrityError):
         return "UNIQUE" in str(error)
     try:
-        import asyncpg  # noqa: PLC0415 - PostgreSQL driver is present only where it is used
+        import asyncpg  # type: ignore[import-untyped]  # noqa: PLC0415 - PostgreSQL-only driver
     except ImportError:  # pragma: no cover
         return False
     return isinstance(error, asyncpg.UniqueViolationError)
