@@ -117,20 +117,24 @@ def test_total_stays_within_its_bounds(recs: list[EthicsRecord]) -> None:
 
 
 bands = st.tuples(
-    st.integers(0, 110), st.integers(0, 110), st.integers(0, 110), st.integers(1, 60), st.integers(1, 60)
+    st.lists(st.integers(0, 110), min_size=3, max_size=3, unique=True).map(
+        lambda xs: sorted(xs, reverse=True)
+    ),
+    st.integers(1, 60),
+    st.integers(1, 60),
 )
 
 
 @given(bands, st.booleans(), points, points, small_points, small_points)
 def test_any_valid_band_policy_grades_monotonically(
-    b: tuple[int, int, int, int, int],
+    b: tuple[list[int], int, int],
     no_deduction: bool,
     total: Decimal,
     deds: Decimal,
     up: Decimal,
     more: Decimal,
 ) -> None:
-    ex, go, fa, go_limit, fa_limit = b
+    (ex, go, fa), go_limit, fa_limit = b
     try:
         policy = EthicsPolicy(
             grade_bands=(
