@@ -522,7 +522,8 @@ def grade_unit(scores: Iterable[Score], policy: EthicsPolicy = DEFAULT_POLICY) -
     )
     candidates = [s for s in ordered if s.grade is Grade.EXCELLENT]
     outcomes, boundary = _apply_quota(candidates, places, quota.tie_policy)
-    entries = tuple(_entry(s, outcomes, candidates, policy) for s in ordered)
+    ranks = _competition_ranks(candidates)
+    entries = tuple(_entry(s, outcomes, ranks, policy) for s in ordered)
     notes = _unit_notes(
         headcount=headcount,
         places=places,
@@ -673,24 +674,34 @@ def _settle(
     return kept, demoted, decided_by
 
 
+_KEEPS: Final = frozenset({QuotaOutcome.KEPT, QuotaOutcome.KEPT_BY_TIE_RULE})
+
+
+def _competition_ranks(candidates: list[Score]) -> dict[Decimal, int]:
+    """Rank by total among candidates sorted best first: equal totals share a rank (1, 2, 2, 4)."""
+    ranks: dict[Decimal, int] = {}
+    for position, score in enumerate(candidates, start=1):
+        ranks.setdefault(score.total, position)
+    return ranks
+
+
 def _entry(
-    score: Score, outcomes: dict[StaffId, QuotaOutcome], candidates: list[Score], policy: EthicsPolicy
+    score: Score, outcomes: dict[StaffId, QuotaOutcome], ranks: dict[Decimal, int], policy: EthicsPolicy
 ) -> UnitEntry:
     outcome = outcomes.get(score.staff_id, QuotaOutcome.NOT_CANDIDATE)
     fallback = score.grade
     if score.grade is Grade.EXCELLENT:
         fallback, _ = band_grade(score.total, score.grade_deductions, policy.grade_bands[1:])
-    grade: Grade | None = {
-        QuotaOutcome.NOT_CANDIDATE: score.grade,
-        QuotaOutcome.KEPT: Grade.EXCELLENT,
-        QuotaOutcome.KEPT_BY_TIE_RULE: Grade.EXCELLENT,
-        QuotaOutcome.DEMOTED_BY_QUOTA: fallback,
-        QuotaOutcome.DEMOTED_BY_TIE_RULE: fallback,
-        QuotaOutcome.PENDING_COMMITTEE: None,
-    }[outcome]
-    rank = None
-    if outcome is not QuotaOutcome.NOT_CANDIDATE:
-        rank = 1 + sum(1 for c in candidates if c.total > score.total)
+    grade: Grade | None
+    if outcome is QuotaOutcome.NOT_CANDIDATE:
+        grade = score.grade
+    elif outcome in _KEEPS:
+        grade = Grade.EXCELLENT
+    elif outcome is QuotaOutcome.PENDING_COMMITTEE:
+        grade = None
+    else:
+        grade = fallback
+    rank = None if outcome is QuotaOutcome.NOT_CANDIDATE else ranks[score.total]
     return UnitEntry(
         staff_id=score.staff_id,
         total=score.total,

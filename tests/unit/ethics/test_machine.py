@@ -195,3 +195,13 @@ def test_mermaid_is_drawn_from_the_same_tables() -> None:
     assert "approve [approver_is_not_submitter" in mermaid("record")
     with pytest.raises(InvalidInput):
         mermaid("ballot")
+
+
+@pytest.mark.parametrize("kind", ["cycle", "record"])
+def test_docs_show_the_current_diagrams(kind: str) -> None:
+    """If this fails, paste ``mermaid(kind)`` between the markers in docs/ethics-rules.md."""
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "ethics-rules.md").read_text(encoding="utf-8")
+    block = docs.split(f"<!-- mermaid:{kind} -->")[1].split(f"<!-- /mermaid:{kind} -->")[0]
+    assert block.strip() == f"```mermaid\n{mermaid(kind).rstrip()}\n```"
