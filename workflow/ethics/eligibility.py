@@ -15,6 +15,7 @@ both cases are named in the reasons.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 import msgspec
 
@@ -54,6 +55,16 @@ class EligibilityRule(msgspec.Struct, frozen=True, kw_only=True):
                 raise InvalidInput(f"{name} must be 0..20", field=name)
         if self.min_grade is not None and self.min_grade_years < 1:
             raise InvalidInput("a minimum grade needs at least one year to look at", field="min_grade_years")
+
+
+SELECTION: Final = EligibilityRule()
+"""最美医生-type nominations: 良好 or better last year, no 较差 and no veto in three years (§5.3)."""
+
+PERIODIC_ASSESSMENT: Final = EligibilityRule(min_grade=None, no_poor_years=3, no_veto_years=3)
+"""医师定期考核: any 较差 in the (now three-year, 医师法) cycle makes it 不合格 (§1.8 江苏)."""
+
+PROMOTION: Final = EligibilityRule(min_grade=None, no_poor_years=1, no_veto_years=1)
+"""评先评优、晋职晋级、岗位聘用: blocked by a 较差 in the latest year (§1.8 沧州/吴忠)."""
 
 
 class Check(msgspec.Struct, frozen=True, kw_only=True):

@@ -360,6 +360,10 @@ class CycleSchedule(msgspec.Struct, frozen=True, kw_only=True):
     department_deadline: YearDay = YearDay(month=12, day=31)
     unit_deadline: YearDay = YearDay(month=1, day=15, next_year=True)
     archive_by: YearDay = YearDay(month=1, day=31, next_year=True)
+    report_by: YearDay | None = None
+    """Report of 执业医师 results to the 定期考核机构 (§7 ``ethics.report_deadline``, 江苏: year-end).
+    Off by default: a year-end report cannot follow a unit evaluation due on 01-15; a bureau that
+    needs it moves ``unit_deadline`` before it."""
 
     def __post_init__(self) -> None:
         steps = [self.self_deadline, self.department_deadline, self.unit_deadline, self.archive_by]
@@ -367,6 +371,10 @@ class CycleSchedule(msgspec.Struct, frozen=True, kw_only=True):
         if days != sorted(days):
             raise InvalidInput(
                 "cycle deadlines must run self ≤ department ≤ unit ≤ archive", field="schedule"
+            )
+        if self.report_by is not None and self.report_by.on(2025) < self.unit_deadline.on(2025):
+            raise InvalidInput(
+                "the report deadline falls before the unit evaluation is due", field="schedule.report_by"
             )
 
 

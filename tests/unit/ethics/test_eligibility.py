@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from workflow.errors import InvalidInput
-from workflow.ethics.eligibility import EligibilityRule, YearResult, check_eligibility
+from workflow.ethics.eligibility import (
+    PERIODIC_ASSESSMENT,
+    PROMOTION,
+    SELECTION,
+    EligibilityRule,
+    YearResult,
+    check_eligibility,
+)
 from workflow.ethics.policy import Grade
 
 EX, GO, FA, PO = Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.POOR
@@ -120,3 +127,21 @@ def test_reasons_name_the_years_and_grades() -> None:
 def test_bad_eligibility_input(call: object) -> None:
     with pytest.raises(InvalidInput):
         call()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("hist", "selection", "periodic", "promotion"),
+    [
+        (history((2023, GO), (2024, GO), (2025, GO)), True, True, True),
+        (history((2023, GO), (2024, GO), (2025, FA)), False, True, True),
+        (history((2023, PO), (2024, GO), (2025, GO)), False, False, True),
+        (history((2025, PO)), False, False, False),
+        (history((2022, PO), (2025, FA)), False, True, True),
+    ],
+)
+def test_presets(hist: list[YearResult], selection: bool, periodic: bool, promotion: bool) -> None:
+    results = [
+        check_eligibility(hist, latest_year=2025, rule=r).eligible
+        for r in (SELECTION, PERIODIC_ASSESSMENT, PROMOTION)
+    ]
+    assert results == [selection, periodic, promotion]

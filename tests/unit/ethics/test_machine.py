@@ -205,3 +205,23 @@ def test_docs_show_the_current_diagrams(kind: str) -> None:
     docs = (Path(__file__).resolve().parents[3] / "docs" / "ethics-rules.md").read_text(encoding="utf-8")
     block = docs.split(f"<!-- mermaid:{kind} -->")[1].split(f"<!-- /mermaid:{kind} -->")[0]
     assert block.strip() == f"```mermaid\n{mermaid(kind).rstrip()}\n```"
+
+
+class StringColumnFile(FakeFile):
+    """Like the Piccolo adapter: the status column stores plain strings, never enum members."""
+
+    @property  # type: ignore[override]
+    def state(self) -> str:
+        return self._status
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self._status = str(value)
+
+
+def test_the_machine_runs_on_plain_string_states() -> None:
+    f = StringColumnFile("open")
+    assert fire(CYCLE, f, "submit_self_evaluation")
+    assert f.state == "self_evaluated"
+    assert type(f.state) is str
+    assert CYCLE.get_triggers("publicized") == ["lodge_appeal", "finalize"]

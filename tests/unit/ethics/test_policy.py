@@ -73,6 +73,14 @@ def test_national_defaults_match_domain_rules() -> None:
     assert p.schedule.self_deadline.on(2025) == date(2025, 12, 20)
     assert p.schedule.unit_deadline.on(2025) == date(2026, 1, 15)
     assert p.schedule.archive_by.on(2025) == date(2026, 1, 31)
+    assert p.schedule.report_by is None
+    jiangsu = CycleSchedule(  # year-end report: every step moved before 12-31
+        self_deadline=YearDay(month=12, day=10),
+        department_deadline=YearDay(month=12, day=20),
+        unit_deadline=YearDay(month=12, day=28),
+        report_by=YearDay(month=12, day=31),
+    )
+    assert jiangsu.report_by is not None
 
 
 def test_grade_labels_and_order() -> None:
@@ -187,6 +195,7 @@ INCONSISTENT: dict[str, Callable[[], object]] = {
         auto_veto_categories=(),
     ),
     "deadlines out of order": lambda: CycleSchedule(self_deadline=YearDay(month=1, day=20, next_year=True)),
+    "report before the unit evaluation": lambda: CycleSchedule(report_by=YearDay(month=12, day=31)),
     "29 February": lambda: YearDay(month=2, day=29),
     "13th month": lambda: YearDay(month=13, day=1),
 }

@@ -89,6 +89,12 @@ def test_fewer_candidates_than_places_all_keep_excellent() -> None:
     assert g.resolved
 
 
+@pytest.mark.parametrize(("candidates", "exceeded"), [(1, False), (2, False), (3, True)])
+def test_soft_quota_warns_only_above_its_places(candidates: int, exceeded: bool) -> None:
+    g = grade_unit(unit(["105", "104", "103"][:candidates]))
+    assert (g.soft_places, g.excellent, g.soft_exceeded) == (2, candidates, exceeded)
+
+
 def test_no_quota_configured() -> None:
     policy = with_tie_policy(TiePolicy.COMMITTEE, hard_ratio=None, soft_ratio=None)
     g = grade_unit(unit(["101"] * 10, headcount=10), policy)
