@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Final
@@ -142,9 +142,9 @@ def quarter(year: int, q: int) -> tuple[date, date]:
     """Inclusive bounds of a quarter, the period §6.1 samples over."""
     if q not in (1, 2, 3, 4):
         raise InvalidInput(f"quarter must be 1..4, got {q}", field="quarter")
-    first_month = 3 * (q - 1) + 1
-    end = date(year, first_month + 3, 1).toordinal() - 1 if q < 4 else date(year, 12, 31).toordinal()
-    return date(year, first_month, 1), date.fromordinal(end)
+    start = date(year, 3 * q - 2, 1)
+    end = date(year, 12, 31) if q == 4 else date(year, 3 * q + 1, 1) - timedelta(days=1)
+    return start, end
 
 
 def summarize_feedback(

@@ -457,6 +457,9 @@ DEFAULT_BANDS: Final[tuple[GradeBand, ...]] = (
     GradeBand(grade=Grade.FAIR, min_score=_d(60), deductions_below=_d(30)),
 )
 
+SATISFACTION_VETO_CODE: Final = "SATISFACTION"
+"""Code of the veto raised by ``feedback.veto_below``; reserved, so veto counts stay unambiguous."""
+
 DEFAULT_AUTO_VETO: Final[tuple[str, ...]] = ("JX1", "JX2", "JX8", "JX9")
 """§3: a 严重 violation of 准则 1/2/8/9 defaults to 一票否决."""
 
@@ -502,6 +505,11 @@ class EthicsPolicy(msgspec.Struct, frozen=True, kw_only=True):
             self.grade_bands, None if self.bonus_cap is None else self.base_score + self.bonus_cap
         )
         _require_unique((v.code for v in self.veto_conditions), "veto_conditions")
+        if any(v.code == SATISFACTION_VETO_CODE for v in self.veto_conditions):
+            raise InvalidInput(
+                f"veto code {SATISFACTION_VETO_CODE!r} is reserved for the satisfaction veto",
+                field="veto_conditions",
+            )
         _require_unique((c.code for c in self.categories), "categories")
         for code in (*(v.code for v in self.veto_conditions), *(c.code for c in self.categories)):
             _require_code(code, "codes")
@@ -606,6 +614,7 @@ __all__ = [
     "JIUXIANG",
     "NATIONAL_ITEMS",
     "NATIONAL_VETOES",
+    "SATISFACTION_VETO_CODE",
     "ConductCategory",
     "ContentItem",
     "CycleSchedule",

@@ -26,6 +26,7 @@ from workflow.errors import Conflict, InvalidInput
 from workflow.ethics.feedback import FeedbackSummary
 from workflow.ethics.policy import (
     DEFAULT_POLICY,
+    SATISFACTION_VETO_CODE,
     DeductionBasis,
     EthicsPolicy,
     Grade,
@@ -376,7 +377,7 @@ def _satisfaction_veto(
         return []
     title = f"年度患者满意度 {fmt(feedback.satisfaction_rate * 100)}% 低于 {fmt(floor * 100)}%"
     lines.append(Explanation(rule="satisfaction-veto", text=f"{title}：一票否决，等次定为较差"))
-    return [VetoReason(code="SATISFACTION", title=title, basis=VetoBasis.SATISFACTION)]
+    return [VetoReason(code=SATISFACTION_VETO_CODE, title=title, basis=VetoBasis.SATISFACTION)]
 
 
 def _grade(

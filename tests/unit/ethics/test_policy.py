@@ -187,6 +187,9 @@ INCONSISTENT: dict[str, Callable[[], object]] = {
     "duplicate veto code": lambda: EthicsPolicy(
         veto_conditions=(VetoCondition(code="V1", title="a"), VetoCondition(code="V1", title="b"))
     ),
+    "reserved veto code": lambda: EthicsPolicy(
+        veto_conditions=(VetoCondition(code="SATISFACTION", title="x"),)
+    ),
     "duplicate category": lambda: EthicsPolicy(
         categories=(
             ConductCategory(code="A", title="a", scheme="s"),
