@@ -41,6 +41,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 """Pages load nothing from elsewhere; a credential typed into the voter page can only go to yide."""
 
+ROLE_ZH = {
+    "organizer": "组织方（卫健委）",
+    "unit_admin": "单位管理员",
+    "department_head": "科室主任",
+    "reviewer": "评审专家",
+    "credential_authority": "凭证管理员",
+    "auditor": "审计（纪检）",
+    "staff": "职工",
+}
+
+
+def role_zh(role: str) -> str:
+    return ROLE_ZH.get(str(role), str(role))
+
+
 PAGE_HEADERS = [
     ResponseHeader(name="Content-Security-Policy", value=CONTENT_SECURITY_POLICY),
     ResponseHeader(name="Referrer-Policy", value="no-referrer"),
@@ -71,7 +86,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals |= {"asset": asset, "site_name": SITE_NAME}
+    env.globals |= {"asset": asset, "site_name": SITE_NAME, "role_zh": role_zh}
     return env
 
 
