@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 from tests.support.browser import LAUNCH_ARGS, PHONE, chromium_executable, screenshot
 
@@ -53,7 +53,13 @@ async def page(context: BrowserContext, request: pytest.FixtureRequest) -> Async
     tab = await context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    tab.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+
+    def console(message: ConsoleMessage) -> None:
+        # Chromium logs every HTTP error answer as "Failed to load resource"; pages handle those.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(f"console: {message.text}")
+
+    tab.on("console", console)
     yield tab
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
