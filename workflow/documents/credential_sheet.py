@@ -26,6 +26,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 from workflow.documents.fonts import cjk_font, warn_missing
 from workflow.documents.layout import MARGIN, MONO_FONT, PAGE_HEIGHT, PAGE_WIDTH, Styles, para, styles
@@ -164,9 +165,10 @@ def credential_sheets_pdf(
             canvas.showPage()
     else:
         for start in range(0, len(voters), SLIPS_PER_PAGE):
-            for slot, voter in enumerate(voters[start : start + SLIPS_PER_PAGE]):
+            page = voters[start : start + SLIPS_PER_PAGE]
+            for slot, voter in enumerate(page):
                 _draw_slip(canvas, campaign, voter, slot, styles())
-            _draw_cut_lines(canvas)
+            _draw_cut_lines(canvas, len(page))
             canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -254,9 +256,9 @@ def _draw_slip(
     text_x = left + SLIP_QR + 6 * mm
     text_width = PAGE_WIDTH - MARGIN - text_x
     draw_qr(canvas, vote_url(campaign, voter.credential), left, top - SLIP_QR - 2 * mm, SLIP_QR)
-    y = _paragraph(canvas, campaign.title, s.body, x=text_x, top=top, width=text_width)
+    y = _paragraph(canvas, campaign.title, s.body, x=text_x, top=top, width=text_width, max_lines=2)
     who = "　".join(part for part in (voter.name, voter.unit, voter.department) if part)
-    y = _paragraph(canvas, who, s.heading, x=text_x, top=y, width=text_width)
+    y = _paragraph(canvas, who, s.heading, x=text_x, top=y, width=text_width, max_lines=2)
     y -= 11 * mm
     _credential_box(canvas, voter.printed, text_x + text_width / 2, y, 18)
     y -= 9 * mm
@@ -276,25 +278,53 @@ def _draw_slip(
     _reference_line(canvas, campaign, voter, s, x=left, y=top - SLIP_HEIGHT + 18 * mm)
 
 
-def _draw_cut_lines(canvas: Canvas) -> None:
+def _draw_cut_lines(canvas: Canvas, slips: int) -> None:
+    """Dashed lines under each used slip but the last one of a full page (that is the page edge)."""
     canvas.saveState()
     canvas.setDash(4, 3)
     canvas.setStrokeColor(colors.HexColor("#999999"))
     canvas.setLineWidth(0.5)
-    for slot in range(1, SLIPS_PER_PAGE):
+    for slot in range(1, min(slips + 1, SLIPS_PER_PAGE)):
         y = PAGE_HEIGHT - slot * SLIP_HEIGHT
         canvas.line(8 * mm, y, PAGE_WIDTH - 8 * mm, y)
     canvas.restoreState()
 
 
 def _paragraph(
-    canvas: Canvas, text: str, style: ParagraphStyle, *, x: float, top: float, width: float
+    canvas: Canvas,
+    text: str,
+    style: ParagraphStyle,
+    *,
+    x: float,
+    top: float,
+    width: float,
+    max_lines: int = 3,
 ) -> float:
-    """Draw wrapped text with its top at ``top``; return where the next line starts."""
-    paragraph = para(text, style)
-    _, height = paragraph.wrapOn(canvas, width, PAGE_HEIGHT)
+    """Draw wrapped text with its top at ``top``; return where the next line starts.
+
+    The layout is fixed, so text longer than ``max_lines`` is cut and ends in "…" rather than
+    running into the next slip; the CSV always carries the full text.
+    """
+    paragraph = _fit(text, style, width, max_lines)
+    _, height = paragraph.wrap(width, PAGE_HEIGHT)
     paragraph.drawOn(canvas, x, top - height)
     return float(top - height - paragraph.style.spaceAfter)
+
+
+def _fit(text: str, style: ParagraphStyle, width: float, max_lines: int) -> Paragraph:
+    """The longest prefix of ``text`` (plus "…") that wraps into ``max_lines`` lines at ``width``."""
+    paragraph = para(text, style)
+    limit = max_lines * style.leading + 0.1
+    if paragraph.wrap(width, PAGE_HEIGHT)[1] <= limit:
+        return paragraph
+    low, high = 0, len(text)  # invariant: text[:low] + "…" fits, text[:high] + "…" may not
+    while low < high:
+        middle = (low + high + 1) // 2
+        if para(text[:middle] + "…", style).wrap(width, PAGE_HEIGHT)[1] <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return para(text[:low] + "…", style)
 
 
 # --- CSV -------------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ class Styles:
     cell: ParagraphStyle
     cell_center: ParagraphStyle
     cell_right: ParagraphStyle
+    cell_strong: ParagraphStyle
     mono: ParagraphStyle
     signature: ParagraphStyle
 
@@ -105,6 +106,7 @@ def styles_for(font: str) -> Styles:
         cell=_style("cell", font, 9.5),
         cell_center=_style("cell_center", font, 9.5, alignment=TA_CENTER),
         cell_right=_style("cell_right", font, 9.5, alignment=TA_RIGHT),
+        cell_strong=_style("cell_strong", font, 12, alignment=TA_CENTER),
         mono=_style("mono", MONO_FONT, 8, leading=10),
         signature=_style("signature", font, 11, alignment=TA_RIGHT),
     )
