@@ -341,7 +341,7 @@ def _records(form: EthicsForm) -> list[Flowable]:
                     para(record.description, s.cell),
                 ]
             )
-        widths = [w * FRAME_WIDTH for w in (0.14, 0.1, 0.24, 0.08, 0.44)]
+        widths = [w * FRAME_WIDTH for w in (0.13, 0.09, 0.3, 0.08, 0.4)]
         parts.append(table(rows, widths))
     hidden = max(0, len(form.praise) - RECORD_LINES_SHOWN) + max(0, len(form.penalties) - RECORD_LINES_SHOWN)
     if hidden:

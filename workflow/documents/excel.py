@@ -85,7 +85,8 @@ class _Writer:
             sheet.set_column(col, col, min(width + 2, MAX_COLUMN_WIDTH))
 
     def _cell(self, sheet: Any, row: int, col: int, value: CellValue, percent: bool) -> None:
-        if value is None:
+        """Write by type; ``None`` and ``""`` leave the cell blank, as a person would."""
+        if value is None or value == "":
             return
         if isinstance(value, bool):
             sheet.write_boolean(row, col, value)

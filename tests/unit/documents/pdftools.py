@@ -6,10 +6,13 @@ because a skipped font test is exactly how black squares reach a printer.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
+from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 _PACKAGES = {
@@ -29,6 +32,20 @@ def _tool(name: str) -> str:
 
 def _run(*args: str) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+_WORD = re.compile(
+    r'<word xMin="(?P<x0>[\d.]+)" yMin="(?P<y0>[\d.]+)" xMax="(?P<x1>[\d.]+)" yMax="(?P<y1>[\d.]+)">'
+    r"(?P<text>[^<]*)</word>"
+)
+
+
+class Word(NamedTuple):
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
 
 
 class Pdf:
@@ -65,8 +82,8 @@ class Pdf:
             result.append((cols[0], cols[-5] == "yes"))
         return result
 
-    def text(self, page: int | None = None) -> str:
-        args = [_tool("pdftotext"), "-enc", "UTF-8"]
+    def text(self, page: int | None = None, *, layout: bool = False) -> str:
+        args = [_tool("pdftotext"), "-enc", "UTF-8", *(["-layout"] if layout else [])]
         if page is not None:
             args += ["-f", str(page), "-l", str(page)]
         return _run(*args, str(self.path), "-")
@@ -74,6 +91,22 @@ class Pdf:
     def flat_text(self, page: int | None = None) -> str:
         """Text with every space and line break removed, so wrapped strings can be searched whole."""
         return "".join(self.text(page).split())
+
+    def table_rows(self) -> list[list[str]]:
+        """Each line of the ``-layout`` text split into words: a table row becomes its cells in order."""
+        return [line.split() for line in self.text(layout=True).splitlines() if line.strip()]
+
+    def words(self) -> list[Word]:
+        """Every word pdftotext finds, with its box in points (origin top left)."""
+        html = _run(_tool("pdftotext"), "-enc", "UTF-8", "-bbox", str(self.path), "-")
+        return [
+            Word(float(m["x0"]), float(m["y0"]), float(m["x1"]), float(m["y1"]), unescape(m["text"]))
+            for m in _WORD.finditer(html)
+        ]
+
+    def overflowing(self, left: float, right: float) -> list[Word]:
+        """Words reaching outside [left, right] (points): text a wrapping bug pushed off the column."""
+        return [w for w in self.words() if w.x0 < left - 0.5 or w.x1 > right + 0.5]
 
     def render(self, page: int, dpi: int, out: Path) -> Path:
         """Render one page to ``out`` (a .png path)."""
