@@ -159,15 +159,16 @@ def credential_sheets_pdf(
     canvas.setTitle(f"{campaign.title} 投票凭证")
     canvas.setAuthor("yide")
     canvas.setCreator("yide")
+    pen = _Pen(canvas, styles())
     if layout is SheetLayout.PAGE:
         for voter in voters:
-            _draw_page(canvas, campaign, voter, styles())
+            _draw_page(pen, campaign, voter)
             canvas.showPage()
     else:
         for start in range(0, len(voters), SLIPS_PER_PAGE):
             page = voters[start : start + SLIPS_PER_PAGE]
             for slot, voter in enumerate(page):
-                _draw_slip(canvas, campaign, voter, slot, styles())
+                _draw_slip(pen, campaign, voter, slot)
             _draw_cut_lines(canvas, len(page))
             canvas.showPage()
     canvas.save()
@@ -179,18 +180,19 @@ def credential_sheets_pdf(
 PAGE_QR = 62 * mm
 
 
-def _draw_page(canvas: Canvas, campaign: CredentialCampaign, voter: VoterCredential, s: Styles) -> None:
+def _draw_page(pen: _Pen, campaign: CredentialCampaign, voter: VoterCredential) -> None:
     """Title, who, credential, QR code with the URL, instructions, fingerprint, reference."""
+    canvas, s = pen.canvas, pen.styles
     width = PAGE_WIDTH - 2 * MARGIN
     y = PAGE_HEIGHT - MARGIN
-    y = _paragraph(canvas, campaign.title, s.title, x=MARGIN, top=y, width=width)
-    y = _paragraph(canvas, "职工投票凭证（本人专用，请妥善保管）", s.subtitle, x=MARGIN, top=y, width=width)
+    y = pen.text(campaign.title, s.title, x=MARGIN, top=y, width=width)
+    y = pen.text("职工投票凭证（本人专用，请妥善保管）", s.subtitle, x=MARGIN, top=y, width=width)
     y -= 2 * mm
     who = [("姓名", voter.name), ("单位", voter.unit)]
     if voter.department:
         who.append(("科室", voter.department))
     for label, value in who:
-        y = _paragraph(canvas, f"{label}：{value}", s.heading, x=MARGIN, top=y, width=width)
+        y = pen.text(f"{label}：{value}", s.heading, x=MARGIN, top=y, width=width)
     y -= 6 * mm
     canvas.setFont(s.font, 11)
     canvas.drawCentredString(PAGE_WIDTH / 2, y, "投票凭证")
@@ -208,9 +210,9 @@ def _draw_page(canvas: Canvas, campaign: CredentialCampaign, voter: VoterCredent
     canvas.drawCentredString(PAGE_WIDTH / 2, y - 7 * mm, voter.fingerprint)
     y -= 14 * mm
     if campaign.voting_period:
-        y = _paragraph(canvas, f"投票时间：{campaign.voting_period}", s.body, x=MARGIN, top=y, width=width)
+        y = pen.text(f"投票时间：{campaign.voting_period}", s.body, x=MARGIN, top=y, width=width)
     for number, text in enumerate(INSTRUCTIONS, start=1):
-        y = _paragraph(canvas, f"{number}. {text}", s.body, x=MARGIN, top=y, width=width)
+        y = pen.text(f"{number}. {text}", s.body, x=MARGIN, top=y, width=width)
     _reference_line(canvas, campaign, voter, s, x=MARGIN, y=MARGIN)
 
 
@@ -247,18 +249,17 @@ SLIP_HEIGHT = PAGE_HEIGHT / SLIPS_PER_PAGE
 SLIP_QR = 48 * mm
 
 
-def _draw_slip(
-    canvas: Canvas, campaign: CredentialCampaign, voter: VoterCredential, slot: int, s: Styles
-) -> None:
+def _draw_slip(pen: _Pen, campaign: CredentialCampaign, voter: VoterCredential, slot: int) -> None:
     """A slip: QR code on the left; title, who, credential, URL, fingerprint and notes on the right."""
+    canvas, s = pen.canvas, pen.styles
     top = PAGE_HEIGHT - slot * SLIP_HEIGHT - 10 * mm
     left = MARGIN
     text_x = left + SLIP_QR + 6 * mm
     text_width = PAGE_WIDTH - MARGIN - text_x
     draw_qr(canvas, vote_url(campaign, voter.credential), left, top - SLIP_QR - 2 * mm, SLIP_QR)
-    y = _paragraph(canvas, campaign.title, s.body, x=text_x, top=top, width=text_width, max_lines=2)
+    y = pen.text(campaign.title, s.body, x=text_x, top=top, width=text_width, max_lines=2)
     who = "　".join(part for part in (voter.name, voter.unit, voter.department) if part)
-    y = _paragraph(canvas, who, s.heading, x=text_x, top=y, width=text_width, max_lines=2)
+    y = pen.text(who, s.heading, x=text_x, top=y, width=text_width, max_lines=2)
     y -= 11 * mm
     _credential_box(canvas, voter.printed, text_x + text_width / 2, y, 18)
     y -= 9 * mm
@@ -274,7 +275,7 @@ def _draw_slip(
     if campaign.voting_period:
         notes.insert(0, f"投票时间：{campaign.voting_period}")
     for text in notes:
-        y = _paragraph(canvas, text, s.small, x=text_x, top=y, width=text_width)
+        y = pen.text(text, s.small, x=text_x, top=y, width=text_width)
     _reference_line(canvas, campaign, voter, s, x=left, y=top - SLIP_HEIGHT + 18 * mm)
 
 
@@ -290,41 +291,51 @@ def _draw_cut_lines(canvas: Canvas, slips: int) -> None:
     canvas.restoreState()
 
 
-def _paragraph(
-    canvas: Canvas,
-    text: str,
-    style: ParagraphStyle,
-    *,
-    x: float,
-    top: float,
-    width: float,
-    max_lines: int = 3,
-) -> float:
-    """Draw wrapped text with its top at ``top``; return where the next line starts.
+class _Pen:
+    """The canvas and styles of one PDF, with wrapped paragraphs cached for that PDF.
 
-    The layout is fixed, so text longer than ``max_lines`` is cut and ends in "…" rather than
-    running into the next slip; the CSV always carries the full text.
+    Why a cache: the title and the instructions repeat on every sheet, and wrapping Chinese is the
+    costliest step after encoding the QR code; a wrapped paragraph can be drawn many times. The
+    cache lives only as long as one document, so concurrent requests never share a paragraph.
     """
-    paragraph = _fit(text, style, width, max_lines)
-    _, height = paragraph.wrap(width, PAGE_HEIGHT)
-    paragraph.drawOn(canvas, x, top - height)
-    return float(top - height - paragraph.style.spaceAfter)
+
+    def __init__(self, canvas: Canvas, styles: Styles) -> None:
+        self.canvas = canvas
+        self.styles = styles
+        self._wrapped: dict[tuple[str, str, float, int], tuple[Paragraph, float]] = {}
+
+    def text(
+        self, text: str, style: ParagraphStyle, *, x: float, top: float, width: float, max_lines: int = 3
+    ) -> float:
+        """Draw wrapped text with its top at ``top``; return where the next line starts.
+
+        The layout is fixed, so text longer than ``max_lines`` is cut and ends in "…" rather than
+        running into the next slip; the CSV always carries the full text.
+        """
+        key = (text, style.name, width, max_lines)
+        if key not in self._wrapped:
+            self._wrapped[key] = _fit(text, style, width, max_lines)
+        paragraph, height = self._wrapped[key]
+        paragraph.drawOn(self.canvas, x, top - height)
+        return float(top - height - style.spaceAfter)
 
 
-def _fit(text: str, style: ParagraphStyle, width: float, max_lines: int) -> Paragraph:
-    """The longest prefix of ``text`` (plus "…") that wraps into ``max_lines`` lines at ``width``."""
-    paragraph = para(text, style)
+def _fit(text: str, style: ParagraphStyle, width: float, max_lines: int) -> tuple[Paragraph, float]:
+    """The longest prefix of ``text`` (plus "…") that wraps into ``max_lines`` lines, wrapped."""
     limit = max_lines * style.leading + 0.1
-    if paragraph.wrap(width, PAGE_HEIGHT)[1] <= limit:
-        return paragraph
-    low, high = 0, len(text)  # invariant: text[:low] + "…" fits, text[:high] + "…" may not
+    paragraph = para(text, style)
+    height = paragraph.wrap(width, PAGE_HEIGHT)[1]
+    if height <= limit:
+        return paragraph, height
+    low, high = 0, len(text)  # invariant: text[:low] + "…" fits
     while low < high:
         middle = (low + high + 1) // 2
         if para(text[:middle] + "…", style).wrap(width, PAGE_HEIGHT)[1] <= limit:
             low = middle
         else:
             high = middle - 1
-    return para(text[:low] + "…", style)
+    paragraph = para(text[:low] + "…", style)
+    return paragraph, paragraph.wrap(width, PAGE_HEIGHT)[1]
 
 
 # --- CSV -------------------------------------------------------------------------------------------

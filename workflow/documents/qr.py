@@ -45,17 +45,25 @@ def dark_runs(qr: segno.QRCode) -> list[tuple[int, int, int]]:
 
 
 def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float, *, error: ErrorLevel = "M") -> None:
-    """Draw the code with its quiet zone inside the ``size`` × ``size`` square at (x, y) bottom-left."""
-    qr = make_qr(data, error)
+    """Draw the code for ``data`` inside the ``size`` × ``size`` square at (x, y), bottom-left."""
+    draw_symbol(canvas, make_qr(data, error), x, y, size)
+
+
+def draw_symbol(canvas: Canvas, qr: segno.QRCode, x: float, y: float, size: float) -> None:
+    """Draw an encoded symbol with its quiet zone inside the ``size`` × ``size`` square at (x, y).
+
+    The canvas is scaled to one unit per module, so each run is written with small integers: a
+    page of 1,000 credential sheets spends its time encoding, not formatting coordinates.
+    """
     modules = qr.symbol_size(border=0)[0]
     unit = size / (modules + 2 * QUIET_ZONE)
-    top = y + size - QUIET_ZONE * unit
-    left = x + QUIET_ZONE * unit
+    canvas.saveState()
+    canvas.translate(x + QUIET_ZONE * unit, y + size - QUIET_ZONE * unit)
+    canvas.scale(unit, -unit)  # rows grow downwards, as in the matrix
     path = canvas.beginPath()
     for row, col, length in dark_runs(qr):
-        # Overlap each run downwards by a hair so antialiased renders show no seams between rows.
-        path.rect(left + col * unit, top - (row + 1) * unit, length * unit, unit * 1.02)
-    canvas.saveState()
+        # Overlap each run into the next row by a hair so antialiased renders show no seams.
+        path.rect(col, row, length, 1.02)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
@@ -66,7 +74,7 @@ class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
 
     def __init__(self, data: str, size: float = 30 * mm, error: ErrorLevel = "M") -> None:
         super().__init__()
-        make_qr(data, error)  # fail while building the story, not half-way through drawing a page
+        self.qr = make_qr(data, error)  # fails while the story is built, not half-way through a page
         self.data = data
         self.size = size
         self.error: ErrorLevel = error
@@ -76,7 +84,7 @@ class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
         return self.size, self.size
 
     def draw(self) -> None:
-        draw_qr(self.canv, self.data, 0, 0, self.size, error=self.error)
+        draw_symbol(self.canv, self.qr, 0, 0, self.size)
 
 
 def qr_png(data: str, scale: int = 8, error: ErrorLevel = "M") -> bytes:
