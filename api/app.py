@@ -23,6 +23,7 @@ from api.controllers.auth import AuthController
 from api.controllers.health import HealthController
 from api.controllers.imports import StaffImportController
 from api.controllers.org import RegionController, StaffController, UnitController
+from api.controllers.pages import HomePages
 from api.controllers.processes import ProcessController
 from api.controllers.selection import ApprovalController, CampaignController, ObjectionController
 from api.controllers.selection_nominations import CampaignNominationController, NominationController
@@ -32,6 +33,7 @@ from api.deps import provide_client, provide_principal, provide_runtime
 from api.openapi import openapi_config, swagger_assets
 from api.problems import internal_error_handler
 from api.problems import plugin as problem_details
+from api.web import static_router, template_config
 from workflow.db import close_pool, start_pool
 from workflow.migrate import require_migrated
 from workflow.runtime import Runtime
@@ -55,6 +57,9 @@ ROUTES = [
     ObjectionController,
     PublicCampaignController,
 ]
+
+PAGES = [HomePages]
+"""Server-rendered voter and public pages (HTML, not in the OpenAPI document)."""
 
 
 def _is_openapi_document(path: str) -> bool:
@@ -111,7 +116,8 @@ def create_app(rt: Runtime | None = None) -> Litestar:
                 await close_pool()
 
     app = Litestar(
-        route_handlers=[*ROUTES, swagger_assets()],
+        route_handlers=[*ROUTES, *PAGES, swagger_assets(), static_router()],
+        template_config=template_config(),
         dependencies={
             "rt": Provide(provide_runtime),
             "principal": Provide(provide_principal),
