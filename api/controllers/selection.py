@@ -18,6 +18,7 @@ from api.schemas.selection import (
     CampaignIn,
     CampaignOut,
     CampaignPatch,
+    ContactIn,
     ObjectionOut,
     ResolutionIn,
     ResultOut,
@@ -42,6 +43,17 @@ APPROVERS = roles(Role.ORGANIZER, Role.REVIEWER)
 
 def _schedule(value: ScheduleIn | None) -> Schedule | None:
     return None if value is None else Schedule(**msgspec.structs.asdict(value))
+
+
+def _contact(value: ContactIn | None) -> dict[str, str | None]:
+    if value is None:
+        return {}
+    return {
+        "objection_office": value.office,
+        "objection_phone": value.phone,
+        "objection_email": value.email,
+        "objection_address": value.address,
+    }
 
 
 def _policy(value: Any) -> ApprovalPolicy | None:
@@ -79,6 +91,8 @@ class CampaignController(Controller):
             description=data.description,
             outcome_type=data.outcome_type,
             approval_reference=data.approval_reference,
+            issuer=data.issuer,
+            **_contact(data.objection_contact),
             rules=data.rules,
             schedule=_schedule(data.schedule),
             reference_date=data.reference_date,
@@ -112,6 +126,8 @@ class CampaignController(Controller):
             description=data.description,
             outcome_type=data.outcome_type,
             approval_reference=data.approval_reference,
+            issuer=data.issuer,
+            **_contact(data.objection_contact),
             rules=data.rules,
             schedule=schedule,
             reference_date=data.reference_date,

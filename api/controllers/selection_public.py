@@ -164,6 +164,11 @@ class PublicCampaignController(Controller):
         """The 公示 notice and, once made, the announcement (texts whose SHA-256 the ledger holds)."""
         return msgspec.convert(await results.public_texts(campaign_id), NoticeOut)
 
+    @get("/{campaign_id:int}/notice.pdf", guards=[PUBLIC], operation_id="PublicNoticePdf")
+    async def notice_pdf(self, campaign_id: FromPath[int]) -> Response[bytes]:
+        """The 公示 notice as a printable A4 PDF (its SHA-256 is in the ledger next to the text's)."""
+        return _file_response("notice.pdf", "application/pdf", await results.public_notice_pdf(campaign_id))
+
     @post("/{campaign_id:int}/objections", guards=[PUBLIC], operation_id="LodgeObjection")
     async def object(
         self,

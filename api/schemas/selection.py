@@ -62,11 +62,23 @@ class ApprovalsIn(Struct):
     hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 60)] = 72
 
 
+class ContactIn(Struct):
+    """Where real-name objections go during the 公示 (printed on the notice)."""
+
+    office: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    email: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    address: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
 class CampaignIn(Struct):
     title: Title
     description: LongText = ""
     outcome_type: OutcomeType = OutcomeType.PUBLIC_PRAISE
     approval_reference: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    issuer: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    """Who publishes the notices (落款), e.g. 北京市顺义区卫生健康委员会."""
+    objection_contact: ContactIn | None = None
     rules: CampaignRules | None = None
     schedule: ScheduleIn | None = None
     reference_date: dt.date | None = None
@@ -81,6 +93,8 @@ class CampaignPatch(Struct):
     description: LongText | None = None
     outcome_type: OutcomeType | None = None
     approval_reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    issuer: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    objection_contact: ContactIn | None = None
     rules: CampaignRules | None = None
     schedule: SchedulePatch | None = None
     reference_date: dt.date | None = None
@@ -104,6 +118,8 @@ class CampaignOut(msgspec.Struct):
     description: str
     outcome_type: str
     approval_reference: str
+    issuer: str
+    objection_contact: dict[str, str]
     status: str
     version: int
     rules: dict[str, Any] | None
@@ -128,6 +144,8 @@ class PublicCampaignOut(msgspec.Struct):
     description: str
     outcome_type: str
     approval_reference: str
+    issuer: str
+    objection_contact: dict[str, str]
     status: str
     rules: dict[str, Any] | None
     rules_hash: str

@@ -1,28 +1,25 @@
-"""Where the selection calls the ledger service and the documents module: one function per seam.
+"""Where the selection calls the ledger service: one function per seam.
 
-The ledger service (signed receipts, stored checkpoints, bundle export, verifier plug-ins) and the
-documents module (credential sheet and 公示 PDFs) are built in parallel. Until they are merged the
-functions here produce interim forms of the same things from what ``main`` already has, so that
-switching to the real ones touches this module only:
+The ledger service (signed receipts, stored checkpoints, bundle export, verifier plug-ins) is built
+in parallel. Until it is merged the functions here produce interim forms of the same things from
+what ``main`` already has, so that switching to the real ones touches this module only:
 
 * :func:`receipt_for`: a signed note (C2SP signed-note format, log key) over origin, leaf index,
   leaf hash and time;
 * :func:`checkpoint_for`: a C2SP tlog-checkpoint signed by the log key over the scope's current
-  size and root (not yet stored or cosigned);
-* :func:`notice_pdf` and :func:`credential_sheet_pdf`: ``None`` (text and CSV only for now).
+  size and root (not yet stored or cosigned).
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 from workflow.ids import ScopeName
 from workflow.ledger.note import Checkpoint, sign_note
 from workflow.ledger.service import Appended
 from workflow.ledger.tables import LedgerScope
 from workflow.runtime import Runtime
-from workflow.selection.credentials import CredentialSheetRow
 
 RECEIPT_HEADER = "yide/receipt/v1"
 
@@ -46,7 +43,18 @@ def receipt_for(rt: Runtime, appended: Appended) -> str:
     return sign_note((body + "\n").encode("utf-8"), rt.keys.log_signer(), origin)
 
 
-async def checkpoint_for(rt: Runtime, scope: ScopeName) -> str:
+@dataclass(frozen=True)
+class Pinned:
+    """A signed checkpoint of a campaign log; fits the documents' ``CheckpointLike``."""
+
+    origin: str
+    size: int
+    root_hash: bytes
+    note: str
+    """The signed note exactly as the log serves it."""
+
+
+async def checkpoint_for(rt: Runtime, scope: ScopeName) -> Pinned:
     """A signed checkpoint of the scope as it stands now (inside the caller's transaction)."""
     row = (
         await LedgerScope.select(LedgerScope.size, LedgerScope.root).where(LedgerScope.name == scope).first()
@@ -55,16 +63,5 @@ async def checkpoint_for(rt: Runtime, scope: ScopeName) -> str:
         raise LookupError(scope)
     origin = log_origin(rt, scope)
     checkpoint = Checkpoint(origin, int(row["size"]), bytes.fromhex(row["root"]))
-    return sign_note(checkpoint.body(), rt.keys.log_signer(), origin)
-
-
-def notice_pdf(title: str, text: str) -> bytes | None:
-    """The 公示 notice as a printable PDF, once the documents module provides it."""
-    return None
-
-
-def credential_sheet_pdf(
-    campaign_title: str, public_url: str, rows: Sequence[CredentialSheetRow]
-) -> bytes | None:
-    """Printable credential sheets with QR codes, once the documents module provides them."""
-    return None
+    note = sign_note(checkpoint.body(), rt.keys.log_signer(), origin)
+    return Pinned(origin, checkpoint.size, checkpoint.root_hash, note)

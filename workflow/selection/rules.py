@@ -9,15 +9,17 @@ so a ballot signed under one rule set can never be counted under another. Struct
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
 import msgspec
 
 from workflow.errors import InvalidInput
-from workflow.selection.common import CHINA_TZ, HexSha256Field, canonical_json
+from workflow.selection.common import HexSha256Field, canonical_json
 from workflow.signing import sha256
+from workflow.workdays import DayUnit, HolidayCalendar, Period, Window, national_calendar
 
 RULES_SCHEMA = "yide/selection-rules/v1"
 """Schema tag inside the hashed rules, so a later rules format can never collide with this one."""
@@ -488,40 +490,28 @@ def _tie_problems(rules: CampaignRules) -> list[Problem]:
     return problems
 
 
-def is_working_day(day: date, *, holidays: frozenset[date], workdays: frozenset[date]) -> bool:
-    """Mon–Fri unless a listed holiday; a listed make-up workday (调休) is a working day even at weekends."""
-    if day in workdays:
-        return True
-    return day.weekday() < 5 and day not in holidays
+def publicity_calendar(*, holidays: Iterable[date] = (), workdays: Iterable[date] = ()) -> HolidayCalendar:
+    """The national working-day calendar (:mod:`workflow.workdays`) with the bureau's own days on top."""
+    local = HolidayCalendar.from_dates(holidays=holidays, workdays=workdays)
+    return national_calendar().with_local_days(local)
 
 
-def publicity_end(
-    start: date,
+def publicity_window(
+    opens_at: datetime,
     working_days: int,
     *,
-    holidays: frozenset[date] = frozenset(),
-    workdays: frozenset[date] = frozenset(),
-) -> date:
-    """Last day of a 公示 that starts on ``start`` and lasts ``working_days`` working days.
+    holidays: Iterable[date] = (),
+    workdays: Iterable[date] = (),
+) -> Window:
+    """The 公示 that opens at ``opens_at`` and lasts ``working_days`` working days.
 
-    ``start`` itself counts when it is a working day. Objections are accepted up to the end of
-    the returned day (China time); the service turns that into an instant.
+    The project's one convention for such windows (:meth:`workflow.workdays.HolidayCalendar.window`):
+    the opening day counts if it is a working day and the notice went up before noon, Beijing time;
+    the window closes at midnight after its last working day, and objections are in time strictly
+    before that instant.
     """
-    if working_days < 1:
-        raise InvalidInput("公示 needs at least one working day", working_days=working_days)
-    day, counted = start, 0
-    for _ in range(working_days * 7 + 366):
-        if is_working_day(day, holidays=holidays, workdays=workdays):
-            counted += 1
-            if counted == working_days:
-                return day
-        day += timedelta(days=1)
-    raise InvalidInput("holiday calendar leaves no working days", start=start.isoformat())
-
-
-def publicity_closes_at(end_day: date) -> datetime:
-    """The instant a 公示 ending on ``end_day`` closes: midnight China time after that day."""
-    return datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=CHINA_TZ)
+    calendar = publicity_calendar(holidays=holidays, workdays=workdays)
+    return calendar.window(opens_at, Period(length=working_days, unit=DayUnit.WORKING))
 
 
 def objection_problems(

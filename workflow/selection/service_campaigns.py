@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ from workflow.selection.records import (
     ON_BALLOT,
     accounts_exist_with_roles,
     ballot_candidates,
+    calendar_of,
     candidate_id,
     committee,
     get_campaign,
@@ -58,6 +60,7 @@ from workflow.selection.rules import (
     FactSource,
     ScoreMode,
     encode_rules,
+    publicity_calendar,
     rules_hash,
     rules_problems,
 )
@@ -101,6 +104,11 @@ class CampaignSpec:
     description: str | None = None
     outcome_type: OutcomeType | None = None
     approval_reference: str | None = None
+    issuer: str | None = None
+    objection_office: str | None = None
+    objection_phone: str | None = None
+    objection_email: str | None = None
+    objection_address: str | None = None
     rules: CampaignRules | None = None
     schedule: Schedule | None = None
     reference_date: date | None = None
@@ -182,6 +190,7 @@ async def create_campaign(rt: Runtime, p: Principal, spec: CampaignSpec) -> dict
     check_schedule(schedule)
     policy = spec.approvals or ApprovalPolicy()
     await _check_policy(policy)
+    _check_calendar(spec.holidays or (), spec.workdays or ())
     now = rt.clock.now()
     async with write_transaction():
         row = Campaign(
@@ -205,6 +214,8 @@ async def create_campaign(rt: Runtime, p: Principal, spec: CampaignSpec) -> dict
             updated_at=now,
             **vars(schedule),
         )
+        for name in CONTACT_FIELDS:
+            setattr(row, name, getattr(spec, name) or "")
         await row.save()
         await open_scope(scope_of(row.id), Visibility.PUBLIC, actor=p.ledger_actor, at=now)
         await log(
@@ -228,7 +239,12 @@ async def create_campaign(rt: Runtime, p: Principal, spec: CampaignSpec) -> dict
     return await campaign_view(row.id)
 
 
-EDITABLE_UNTIL_ANNOUNCED = frozenset({"title", "description", "approval_reference"})
+CONTACT_FIELDS = ("issuer", "objection_office", "objection_phone", "objection_email", "objection_address")
+
+
+def _check_calendar(holidays: Iterable[date], workdays: Iterable[date]) -> None:
+    """The bureau's own days must fit on the national calendar (make-up days fall on weekends …)."""
+    publicity_calendar(holidays=holidays, workdays=workdays)
 
 
 async def update_campaign(
@@ -243,40 +259,13 @@ async def update_campaign(
         state = S(row.status)
         if state in (S.announced, S.archived, S.cancelled):
             raise Conflict("the campaign is over", state=state)
-        changed: dict[str, Any] = {}
-        for name in ("title", "description", "approval_reference", "outcome_type"):
-            value = getattr(spec, name)
-            if value is not None and value != getattr(row, name):
-                setattr(row, name, value)
-                changed[name] = value if name != "description" else True
-        if spec.rules is not None and encode_rules(spec.rules).decode() != row.rules:
-            if state in RULES_FROZEN:
-                raise Conflict("the rules are frozen since voting opened", state=state, field="rules")
-            check_rules(rt, spec.rules)
-            row.rules = encode_rules(spec.rules).decode()
-            row.rules_hash = rules_hash(spec.rules).hex()
-            changed["rules"] = msgspec.to_builtins(spec.rules)
-            changed["rules_hash"] = row.rules_hash
-        if spec.approvals is not None and spec.approvals != policy_of(row):
-            if state is not S.draft:
-                raise Conflict("the approval policy is fixed once nominations open", field="approvals")
-            await _check_policy(spec.approvals)
-            row.approvals_required = spec.approvals.required
-            row.approval_panel = json.dumps(sorted(spec.approvals.panel))
-            row.initiator_counts = spec.approvals.initiator_counts
-            row.approval_hours = spec.approvals.hours
-            changed["approvals"] = _policy_json(spec.approvals)
-        changed.update(_apply_schedule(row, spec, state))
-        for name in ("reference_date", "holidays", "workdays"):
-            value = getattr(spec, name)
-            if value is None:
-                continue
-            if state in RULES_FROZEN and name != "reference_date":
-                raise Conflict(f"{name} is frozen since voting opened", field=name)
-            stored = value if name == "reference_date" else json.dumps(sorted(d.isoformat() for d in value))
-            if stored != getattr(row, name):
-                setattr(row, name, stored)
-                changed[name] = value.isoformat() if isinstance(value, date) else json.loads(stored)
+        changed: dict[str, Any] = {
+            **_apply_texts(row, spec),
+            **_apply_rules(rt, row, spec, state),
+            **await _apply_policy(row, spec, state),
+            **_apply_schedule(row, spec, state),
+            **_apply_calendar(row, spec, state),
+        }
         if not changed:
             raise InvalidInput("nothing to change")
         row.version += 1
@@ -295,6 +284,63 @@ async def update_campaign(
             at=now,
         )
     return await campaign_view(row.id)
+
+
+def _apply_texts(row: Campaign, spec: CampaignSpec) -> dict[str, Any]:
+    changed: dict[str, Any] = {}
+    for name in ("title", "description", "approval_reference", "outcome_type", *CONTACT_FIELDS):
+        value = getattr(spec, name)
+        if value is not None and value != getattr(row, name):
+            setattr(row, name, value)
+            changed[name] = value if name != "description" else True
+    return changed
+
+
+def _apply_rules(rt: Runtime, row: Campaign, spec: CampaignSpec, state: CampaignState) -> dict[str, Any]:
+    if spec.rules is None or encode_rules(spec.rules).decode() == row.rules:
+        return {}
+    if state in RULES_FROZEN:
+        raise Conflict("the rules are frozen since voting opened", state=state, field="rules")
+    check_rules(rt, spec.rules)
+    row.rules = encode_rules(spec.rules).decode()
+    row.rules_hash = rules_hash(spec.rules).hex()
+    return {"rules": msgspec.to_builtins(spec.rules), "rules_hash": row.rules_hash}
+
+
+async def _apply_policy(row: Campaign, spec: CampaignSpec, state: CampaignState) -> dict[str, Any]:
+    if spec.approvals is None or spec.approvals == policy_of(row):
+        return {}
+    if state is not S.draft:
+        raise Conflict("the approval policy is fixed once nominations open", field="approvals")
+    await _check_policy(spec.approvals)
+    row.approvals_required = spec.approvals.required
+    row.approval_panel = json.dumps(sorted(spec.approvals.panel))
+    row.initiator_counts = spec.approvals.initiator_counts
+    row.approval_hours = spec.approvals.hours
+    return {"approvals": _policy_json(spec.approvals)}
+
+
+def _apply_calendar(row: Campaign, spec: CampaignSpec, state: CampaignState) -> dict[str, Any]:
+    """The eligibility date and the bureau's own calendar days, frozen with the rules."""
+    changed: dict[str, Any] = {}
+    holidays, workdays = calendar_of(row)
+    if spec.holidays is not None or spec.workdays is not None:
+        _check_calendar(
+            spec.holidays if spec.holidays is not None else holidays,
+            spec.workdays if spec.workdays is not None else workdays,
+        )
+    for name in ("reference_date", "holidays", "workdays"):
+        value = getattr(spec, name)
+        if value is None:
+            continue
+        stored = value if name == "reference_date" else json.dumps(sorted(d.isoformat() for d in value))
+        if stored == getattr(row, name):
+            continue
+        if state in RULES_FROZEN:
+            raise Conflict(f"{name} is frozen since voting opened", field=name)
+        setattr(row, name, stored)
+        changed[name] = value.isoformat() if isinstance(value, date) else json.loads(stored)
+    return changed
 
 
 def _public_changes(changed: dict[str, Any]) -> dict[str, Any]:
@@ -364,6 +410,13 @@ def _view(row: Campaign, candidates: list[str], census: int) -> dict[str, Any]:
         "description": row.description,
         "outcome_type": row.outcome_type,
         "approval_reference": row.approval_reference,
+        "issuer": row.issuer,
+        "objection_contact": {
+            "office": row.objection_office,
+            "phone": row.objection_phone,
+            "email": row.objection_email,
+            "address": row.objection_address,
+        },
         "status": row.status,
         "version": row.version,
         "rules": msgspec.json.decode(row.rules),

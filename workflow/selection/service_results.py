@@ -16,10 +16,20 @@ import msgspec
 
 from workflow.accounts.roles import Principal
 from workflow.db import for_update, read_transaction, write_transaction
+from workflow.documents.notice import (
+    CandidatePerson,
+    ObjectionContact,
+    PublicityNotice,
+    notice_pdf,
+    notice_text,
+    rows_from_tally,
+)
 from workflow.errors import DomainError, ErrorKind, InvalidInput, NotFound, RateLimited
 from workflow.ledger.events import EventType
+from workflow.org.tables import Department
 from workflow.runtime import Runtime
 from workflow.selection import external
+from workflow.selection.announcement import OUTCOME_ZH, Listed, Resolved, render_announcement
 from workflow.selection.ballot import Channel
 from workflow.selection.common import china_day
 from workflow.selection.machine import (
@@ -28,7 +38,6 @@ from workflow.selection.machine import (
     ObjectionGuardFacts,
     ObjectionProcess,
 )
-from workflow.selection.notice import Listed, Resolved, render_announcement, render_notice
 from workflow.selection.records import (
     ON_BALLOT,
     ballot_candidates,
@@ -42,7 +51,7 @@ from workflow.selection.records import (
     scope_of,
 )
 from workflow.selection.revote import CastBallot, resolve
-from workflow.selection.rules import TieMethod, objection_problems, publicity_closes_at, publicity_end
+from workflow.selection.rules import TieMethod, objection_problems, publicity_window
 from workflow.selection.seal import SealManifest, build_seal, seal_bytes
 from workflow.selection.states import CampaignState, NominationState, ObjectionState
 from workflow.selection.tables import (
@@ -276,56 +285,89 @@ async def record_tie_break(
 # --- 公示 and announcement -------------------------------------------------------------------------
 
 
-async def _listed(result: TallyResult) -> list[Listed]:
-    ids = [nomination_id_of(c.candidate) for c in result.candidates if c.winner]
-    people = await _people(ids)
+async def _listed(campaign_id: int, result: TallyResult) -> list[Listed]:
+    people = await _people(campaign_id, [c.candidate for c in result.candidates if c.winner])
     return [
-        Listed(
-            c.position, c.candidate, *people.get(nomination_id_of(c.candidate), ("?", "?", "")), c.combined
-        )
+        Listed(c.position, c.candidate, people[c.candidate].name, people[c.candidate].unit, c.combined)
         for c in result.candidates
         if c.winner
     ]
 
 
-async def _people(nomination_ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    if not nomination_ids:
-        return {}
+def _objection_office(row: Campaign) -> ObjectionContact:
+    return ObjectionContact(
+        office=row.objection_office or row.issuer or "评选组织单位",
+        phone=row.objection_phone,
+        email=row.objection_email,
+        address=row.objection_address,
+    )
+
+
+async def _people(campaign_id: int, candidates: list[str]) -> dict[str, CandidatePerson]:
+    ids = [nomination_id_of(c) for c in candidates]
     rows = await Nomination.select(
-        Nomination.id, Nomination.staff.name, Nomination.staff.title, Nomination.unit.name
-    ).where(Nomination.id.is_in(nomination_ids))
-    return {r["id"]: (r["staff.name"], r["unit.name"], r["staff.title"]) for r in rows}
+        Nomination.id, Nomination.staff.name, Nomination.staff.department, Nomination.unit.name
+    ).where(Nomination.id.is_in(ids or [-1]) & (Nomination.campaign == campaign_id))
+    departments = {
+        d["id"]: d["name"]
+        for d in await Department.select(Department.id, Department.name).where(
+            Department.id.is_in([r["staff.department"] for r in rows if r["staff.department"]] or [-1])
+        )
+    }
+    return {
+        candidate_id(r["id"]): CandidatePerson(
+            name=r["staff.name"], unit=r["unit.name"], department=departments.get(r["staff.department"], "")
+        )
+        for r in rows
+    }
 
 
 async def publicity_effect(
     rt: Runtime, row: Campaign, *, actor: str, now: datetime, republished: bool
 ) -> None:
-    """Start (or restart) the 公示: window on the working-day calendar, notice text, checkpoint."""
+    """Start (or restart) the 公示: window on the working-day calendar, notice text and PDF, checkpoint."""
     latest = await latest_result(row.id)
     if latest is None:
         raise NotFound("no result to publish")
     result = decode_result(latest.result.encode())
+    rules = rules_of(row)
     holidays, workdays = calendar_of(row)
-    end_day = publicity_end(
-        china_day(now), rules_of(row).publicity.working_days, holidays=holidays, workdays=workdays
-    )
-    closes = publicity_closes_at(end_day)
-    checkpoint = await external.checkpoint_for(rt, scope_of(row.id))
-    text = render_notice(
-        title=row.title,
-        outcome=OutcomeType(row.outcome_type),
-        approval_reference=row.approval_reference,
-        winners=await _listed(result),
+    window = publicity_window(now, rules.publicity.working_days, holidays=holidays, workdays=workdays)
+    pinned = await external.checkpoint_for(rt, scope_of(row.id))
+    scoring = rules.scoring
+    notice = PublicityNotice(
+        title=f"关于{row.title}{OUTCOME_ZH[OutcomeType(row.outcome_type)]}的公示",
+        campaign_title=row.title,
+        campaign_uid=row.uid,
+        issuer=row.issuer or "评选组织单位",
+        issued_on=china_day(now),
+        period_start=window.first_day,
+        period_end=window.last_day,
+        rows=rows_from_tally(
+            result, await _people(row.id, [c.candidate for c in result.candidates]), winners_only=True
+        ),
+        objection=_objection_office(row),
+        checkpoint=pinned,
+        log_url=f"{rt.settings.server.public_url}/logs/{scope_of(row.id)}",
         result_hash=latest.result_hash,
-        opens_at=now,
-        closes_at=closes,
-        checkpoint=checkpoint,
-        republished=republished,
+        period_note=f"{rules.publicity.working_days}个工作日",
+        preamble="因公示期间异议处理结果调整了名单，现将调整后的名单重新公示。" if republished else "",
+        footnotes=(
+            f"综合得分 = 投票得分 × {scoring.votes_percent}% + 专家评分 × {scoring.experts_percent}%。",
+        ),
     )
-    row.publicity_started_at, row.publicity_closes_at = now, closes
+    text = notice_text(notice)
+    row.publicity_started_at, row.publicity_closes_at = now, window.closes_at
     row.notice, row.notice_sha256 = text, text_hash(text)
+    row.notice_pdf = notice_pdf(notice)
     await row.save(
-        [Campaign.publicity_started_at, Campaign.publicity_closes_at, Campaign.notice, Campaign.notice_sha256]
+        [
+            Campaign.publicity_started_at,
+            Campaign.publicity_closes_at,
+            Campaign.notice,
+            Campaign.notice_sha256,
+            Campaign.notice_pdf,
+        ]
     )
     await log(
         row.id,
@@ -334,10 +376,13 @@ async def publicity_effect(
         {
             "result_hash": latest.result_hash,
             "opens": iso(now),
-            "closes": iso(closes),
-            "last_day": end_day.isoformat(),
-            "working_days": rules_of(row).publicity.working_days,
+            "closes": iso(window.closes_at),
+            "first_day": window.first_day.isoformat(),
+            "last_day": window.last_day.isoformat(),
+            "working_days": rules.publicity.working_days,
             "notice_sha256": row.notice_sha256,
+            "notice_pdf_sha256": hashlib.sha256(row.notice_pdf).hexdigest(),
+            "checkpoint": {"size": pinned.size, "root": pinned.root_hash.hex()},
             "republished": republished,
         },
         at=now,
@@ -378,11 +423,11 @@ async def announce_effect(rt: Runtime, row: Campaign, *, actor: str, now: dateti
     text = render_announcement(
         title=row.title,
         outcome=OutcomeType(row.outcome_type),
-        winners=await _listed(result),
+        winners=await _listed(row.id, result),
         result_hash=latest.result_hash,
         publicity_closed_at=row.publicity_closes_at,
         resolutions=resolved,
-        checkpoint=checkpoint,
+        checkpoint=checkpoint.note,
     )
     row.announcement = text
     await row.save([Campaign.announcement])
@@ -667,7 +712,7 @@ async def public_result(campaign_id: int) -> dict[str, Any]:
         latest = await latest_result(campaign_id)
         assert latest is not None
         result = decode_result(latest.result.encode())
-        listed = await _people([nomination_id_of(c.candidate) for c in result.candidates])
+        listed = await _people(campaign_id, [c.candidate for c in result.candidates])
     return {
         "campaign_id": campaign_id,
         "kind": latest.kind,
@@ -675,7 +720,7 @@ async def public_result(campaign_id: int) -> dict[str, Any]:
         "ledger_index": latest.ledger_index,
         "final": row.status in (CampaignState.announced, CampaignState.archived),
         "result": msgspec.to_builtins(result),
-        "names": {candidate_id(k): {"name": v[0], "unit": v[1], "title": v[2]} for k, v in listed.items()},
+        "names": {k: {"name": v.name, "unit": v.unit, "department": v.department} for k, v in listed.items()},
     }
 
 
@@ -700,3 +745,10 @@ async def public_texts(campaign_id: int) -> dict[str, Any]:
         "announcement": row.announcement or None,
         "announcement_sha256": text_hash(row.announcement) if row.announcement else None,
     }
+
+
+async def public_notice_pdf(campaign_id: int) -> bytes:
+    row = await get_campaign(campaign_id)
+    if not row.notice_pdf:
+        raise NotFound("no 公示 notice yet")
+    return bytes(row.notice_pdf)

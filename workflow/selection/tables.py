@@ -56,6 +56,11 @@ class Campaign(Table):
     description = Text(default="")
     outcome_type = Varchar(length=16, choices=OutcomeType, default=OutcomeType.PUBLIC_PRAISE)
     approval_reference = Varchar(length=200, default="")  # 表彰 approval document number
+    issuer = Varchar(length=100, default="")  # who publishes the notices (落款), e.g. 区卫生健康委员会
+    objection_office = Varchar(length=100, default="")  # where objections go (受理部门)
+    objection_phone = Varchar(length=40, default="")
+    objection_email = Varchar(length=100, default="")
+    objection_address = Varchar(length=200, default="")
     status = Varchar(length=24, choices=CampaignState, default=CampaignState.draft)
     version = Integer(default=1)
     rules = Text()  # RFC 8785 JSON of CampaignRules, exactly the hashed bytes
@@ -80,6 +85,7 @@ class Campaign(Table):
     publicity_closes_at = Timestamptz(null=True, default=None)
     notice = Text(default="")
     notice_sha256 = Varchar(length=64, default="")
+    notice_pdf = Bytea(null=True, default=None)
     announcement = Text(default="")
     created_by = _account()
     created_at = Timestamptz(default=TimestamptzNow())

@@ -162,6 +162,8 @@ async def _run(rt: Runtime, app, clock: FixedClock, team: Team) -> None:  # type
             json={
                 "title": "2026年度十佳最美医生",
                 "outcome_type": "public_praise",
+                "issuer": "顺义区卫生健康委员会",
+                "objection_contact": {"office": "区卫健委人事科", "phone": "010-69400000"},
                 "rules": rules_json(RULES),
                 "reference_date": "2026-06-01",
                 "holidays": [DRAGON_BOAT],
@@ -507,6 +509,9 @@ async def _run(rt: Runtime, app, clock: FixedClock, team: Team) -> None:  # type
     await gated(team, cid, "publish_result")
     notice = await ok(await team.public.get(f"/api/public/campaigns/{cid}/notice"), 200)
     assert notice["closes_at"] == "2026-06-22T16:00:00Z"  # 23 June 00:00 China time
+    assert "区卫健委人事科" in notice["notice"] and "2026年6月22日" in notice["notice"]
+    pdf = await team.public.get(f"/api/public/campaigns/{cid}/notice.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
     assert tallied["winners"][0] in json.dumps(
         await ok(await team.public.get(f"/api/public/campaigns/{cid}/result"), 200)
     )

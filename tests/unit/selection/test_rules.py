@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import msgspec
 import pytest
@@ -25,8 +25,7 @@ from workflow.selection.rules import (
     decode_rules,
     encode_rules,
     objection_problems,
-    publicity_closes_at,
-    publicity_end,
+    publicity_window,
     rules_hash,
     rules_problems,
     validate_rules,
@@ -229,27 +228,28 @@ def test_revote_max_ballots() -> None:
     assert RevotePolicy(mode=RevoteMode.LAST_COUNTS).max_ballots() is None
 
 
-def test_publicity_counts_working_days_with_holidays_and_makeup_days() -> None:
-    # Mon 2025-09-29; 10-01..10-08 national holiday; Sat 09-27 and Sat 10-11 are make-up workdays.
-    holidays = frozenset(date(2025, 10, d) for d in range(1, 9))
-    workdays = frozenset({date(2025, 9, 27), date(2025, 10, 11)})
-    assert publicity_end(date(2025, 9, 29), 5, holidays=holidays, workdays=workdays) == date(2025, 10, 11)
-    assert publicity_end(date(2025, 9, 27), 1, holidays=holidays, workdays=workdays) == date(2025, 9, 27)
-    assert publicity_end(date(2025, 7, 5), 5) == date(2025, 7, 11)  # starts on a Saturday
+def test_publicity_counts_working_days_on_the_national_calendar_and_local_days() -> None:
+    china = timezone(timedelta(hours=8))
+    # Fri 2025-09-26 10:00: 9-26, 9-28 (调休 Sunday), 9-29, 9-30, then 10-01..10-08 off, 10-09.
+    window = publicity_window(datetime(2025, 9, 26, 10, 0, tzinfo=china), 5)
+    assert (window.first_day, window.last_day) == (date(2025, 9, 26), date(2025, 10, 9))
+    assert window.closes_at == datetime(2025, 10, 10, 0, 0, tzinfo=china)
+    afternoon = publicity_window(datetime(2025, 9, 26, 15, 0, tzinfo=china), 1)
+    assert afternoon.first_day == date(2025, 9, 28)  # posted after noon: counting starts next working day
+    local = publicity_window(datetime(2025, 7, 7, 9, 0, tzinfo=china), 5, holidays=[date(2025, 7, 9)])
+    assert local.last_day == date(2025, 7, 14)  # a bureau's own day off pushes the end
 
 
 def test_publicity_refuses_impossible_calendars() -> None:
     with pytest.raises(InvalidInput):
-        publicity_end(date(2025, 1, 1), 0)
-    every_day = frozenset(date(2025, 1, 1) + timedelta(days=i) for i in range(800))
-    with pytest.raises(InvalidInput):
-        publicity_end(date(2025, 1, 1), 1, holidays=every_day)
+        publicity_window(datetime(2025, 1, 6, tzinfo=UTC), 0)
+    with pytest.raises(InvalidInput):  # a make-up working day must be a weekend day
+        publicity_window(datetime(2025, 1, 6, tzinfo=UTC), 1, workdays=[date(2025, 1, 7)])
 
 
 def test_objection_admissibility() -> None:
     opened = datetime(2025, 8, 1, tzinfo=UTC)
-    closes = publicity_closes_at(date(2025, 8, 7))
-    assert closes == datetime(2025, 8, 7, 16, 0, tzinfo=UTC)
+    closes = datetime(2025, 8, 7, 16, 0, tzinfo=UTC)
     ok = {"opened_at": opened, "closes_at": closes, "real_name": True, "has_contact": True}
     assert objection_problems(lodged_at=opened, **ok) == []  # type: ignore[arg-type]
     assert objection_problems(lodged_at=closes, **ok) == ["after_window"]  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
 
-ID = "2026-11-27T05:40:31:000000"
+ID = "2026-11-27T06:03:22:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "selection_keys"
 
