@@ -175,6 +175,26 @@ async def logout(token_id: uuid.UUID) -> None:
         await AuthSession.delete().where(AuthSession.token_id == token_id)
 
 
+async def authenticate(rt: Runtime, *, username: str, password: str) -> Principal:
+    """Check a password without opening a session: how the command line acts as an account.
+
+    Locked and disabled accounts are refused like wrong passwords; failures are not counted here
+    (whoever runs the command already has shell access to the server).
+    """
+    account = await Account.objects().where(Account.username == username).first()
+    ok = verify_password(account.password_hash if account else None, password)
+    if account is None or not ok or not account.active:
+        raise Unauthenticated("wrong username or password")
+    if account.locked_until is not None and account.locked_until > rt.clock.now():
+        raise AccountLocked("the account is locked for a while")
+    return await _principal(AccountId(account.id))
+
+
+async def load_principal(account_id: AccountId) -> Principal:
+    """The principal of an account with its grants (for jobs that act as a known account)."""
+    return await _principal(account_id)
+
+
 async def _principal(account_id: AccountId) -> Principal:
     account = await Account.objects().where(Account.id == account_id).first()
     if account is None:
