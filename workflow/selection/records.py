@@ -134,7 +134,9 @@ async def log_many(campaign_id: int, records: Sequence[Record], *, at: datetime)
 
 
 def iso(moment: datetime | None) -> str | None:
-    """How instants appear in ledger payloads and API views: UTC, seconds, ``Z``."""
+    """How instants appear in ledger payloads and API views: UTC with ``Z``; sub-seconds only if any."""
     if moment is None:
         return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    fraction = f".{utc.microsecond:06d}" if utc.microsecond else ""
+    return utc.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
