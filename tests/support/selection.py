@@ -26,6 +26,7 @@ from workflow.selection.rules import (
     PublicChannel,
     StaffChannel,
 )
+from workflow.selection.service_campaigns import declared_eligibility
 
 _ips = itertools.count(1)
 
@@ -115,9 +116,7 @@ def small_rules(**changes: Any) -> CampaignRules:
             weights=ChannelWeights(staff=60, public=40),
         ),
     )
-    from workflow.selection.service_campaigns import _declared
-
-    base = msgspec.structs.replace(base, eligibility=_declared(base.eligibility))
+    base = msgspec.structs.replace(base, eligibility=declared_eligibility(base.eligibility))
     return msgspec.structs.replace(base, **changes)
 
 

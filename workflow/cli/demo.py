@@ -25,18 +25,29 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
     rt = runtime()
 
-    async def work() -> bool:
+    async def work() -> tuple[bool, demo.DemoCampaign | None]:
         await migrate(at=rt.clock.now())
         if await demo.is_seeded():
-            return False
+            return False, await demo.demo_campaign(rt)
         await demo.seed(rt)
-        return True
+        return True, await demo.seed_campaign(rt)
 
-    created = run_async(work)
+    created, campaign = run_async(work)
     click.echo(("created" if created else "reusing") + f" the demo database in {rt.settings.data_dir}/")
     click.echo(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
     for login in demo.LOGINS:
         click.echo(f"  {login.username:<18} {login.role:<22} {login.note}")
+    if campaign is not None:
+        click.echo(f"\n{campaign.title} (campaign {campaign.id}) is open for voting.")
+        click.echo(f"Candidates: {', '.join(campaign.candidates)}. Demo voter credentials:")
+        for voter in campaign.credentials[:5]:
+            click.echo(f"  {voter.credential}   {voter.name}（{voter.unit}）")
+        click.echo(f"All {len(campaign.credentials)} printable sheets: {campaign.sheets}/credentials.pdf")
+        if campaign.credentials and campaign.candidates:
+            click.echo(
+                f"Vote from a shell: yide vote --campaign {campaign.id} "
+                f"--credential {campaign.credentials[0].credential} --choose {campaign.candidates[0]}"
+            )
     click.echo("")
     if not no_serve:
         rt.keys.session_secret()

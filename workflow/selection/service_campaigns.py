@@ -124,10 +124,11 @@ def default_rules(rt: Runtime) -> CampaignRules:
     rules = CampaignRules()
     if rt.ethics.available:
         return rules
-    return msgspec.structs.replace(rules, eligibility=_declared(rules.eligibility))
+    return msgspec.structs.replace(rules, eligibility=declared_eligibility(rules.eligibility))
 
 
-def _declared(eligibility: Eligibility) -> Eligibility:
+def declared_eligibility(eligibility: Eligibility) -> Eligibility:
+    """The same eligibility rules with every fact declared by the unit and checked by a reviewer."""
     changes = {
         name: msgspec.structs.replace(getattr(eligibility, name), source=FactSource.DECLARED)
         for name in eligibility.__struct_fields__
