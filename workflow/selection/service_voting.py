@@ -275,8 +275,9 @@ class PublicItem:
     campaign_id: int
     choices: tuple[str, ...]
     phone_hash: str
-    ip_hash: str
-    device_hash: str | None
+    client: str
+    device: str | None
+    """Raw address and fingerprint: kept in memory only, hashed with the campaign's salt in the batch."""
 
 
 Item = StaffItem | PublicItem
@@ -285,8 +286,6 @@ Item = StaffItem | PublicItem
 @dataclass(frozen=True, slots=True)
 class _Known:
     uid: str
-    salt: bytes
-    title: str
 
 
 @dataclass(slots=True)
@@ -324,14 +323,14 @@ class Ingest:
                 row = await get_campaign(campaign_id)
             if row.status == S.draft:
                 raise NotFound("no such campaign")
-            known = _Known(row.uid, bytes.fromhex(row.phone_salt), row.title)
+            known = _Known(row.uid)
             self.known[campaign_id] = known
         return known
 
     async def _campaign_facts(self, row: Campaign) -> CampaignFacts:
         cached = self.facts.get(row.id)
         voting_open = row.status == S.voting_open
-        if cached is None or cached.version != row.version:
+        if cached is None or cached.version != row.version or cached.facts.campaign != row.uid:
             opens, closes = voting_window(row)
             cached = _Facts(
                 row.version,
@@ -372,6 +371,9 @@ class Ingest:
         now: datetime,
     ) -> list[tuple[int, Appended, AcceptedBallot | None]]:
         row = await get_campaign(campaign_id, lock=True)
+        known = self.known.get(campaign_id)
+        if known is not None and known.uid != row.uid:  # the id names another campaign now (tests)
+            self.known.pop(campaign_id)
         facts = await self._campaign_facts(row)
         facts = CampaignFacts(
             facts.campaign,
@@ -397,6 +399,15 @@ class Ingest:
                 & Ballot.voter.is_in(keys)
             ):
                 prior[r["voter"]].add(r["tracking_code"])
+        salt = bytes.fromhex(row.phone_salt)
+        nets = {
+            id(item): (
+                network_hash(salt, row.uid, item.client),
+                network_hash(salt, row.uid, "device:" + item.device) if item.device else None,
+            )
+            for _, item in batch
+            if isinstance(item, PublicItem)
+        }
         public = [item for _, item in batch if isinstance(item, PublicItem)]
         day = china_day(now)
         phones: Counter[str] = Counter()
@@ -405,7 +416,9 @@ class Ingest:
             phones.update(
                 await _counts(campaign_id, Ballot.voter, sorted({i.phone_hash for i in public}), day)
             )
-            ips.update(await _counts(campaign_id, Ballot.ip_hash, sorted({i.ip_hash for i in public}), day))
+            ips.update(
+                await _counts(campaign_id, Ballot.ip_hash, sorted({nets[id(i)][0] for i in public}), day)
+            )
         records: list[Record] = []
         placed: list[tuple[int, AcceptedBallot | None, Item]] = []
         for index, item in batch:
@@ -427,11 +440,13 @@ class Ingest:
                     accepted = check_public_ballot(
                         PublicBallotIn(choices=item.choices),
                         campaign=facts,
-                        voter=PublicVoterFacts(item.phone_hash, phones[item.phone_hash], ips[item.ip_hash]),
+                        voter=PublicVoterFacts(
+                            item.phone_hash, phones[item.phone_hash], ips[nets[id(item)][0]]
+                        ),
                         now=now,
                     )
                     phones[item.phone_hash] += 1
-                    ips[item.ip_hash] += 1
+                    ips[nets[id(item)][0]] += 1
                 records.append(_accepted_record(accepted))
                 placed.append((index, accepted, item))
             except BallotRejected as rejection:
@@ -440,7 +455,7 @@ class Ingest:
                 placed.append((index, None, item))
         appended = await append_many(scope_of(campaign_id), records, at=now)
         rows = [
-            _ballot_row(campaign_id, accepted, item, a.index)
+            _ballot_row(campaign_id, accepted, nets.get(id(item), (None, None)), a.index)
             for (_, accepted, item), a in zip(placed, appended, strict=True)
             if accepted is not None
         ]
@@ -495,8 +510,9 @@ def _rejected_record(item: Item, rejection: BallotRejected) -> Record:
     return Record(EventType.BALLOT_REJECTED, actor, payload)
 
 
-def _ballot_row(campaign_id: int, accepted: AcceptedBallot, item: Item, index: int) -> Ballot:
-    public = item if isinstance(item, PublicItem) else None
+def _ballot_row(
+    campaign_id: int, accepted: AcceptedBallot, hashes: tuple[str | None, str | None], index: int
+) -> Ballot:
     return Ballot(
         campaign=campaign_id,
         channel=str(accepted.channel),
@@ -507,8 +523,8 @@ def _ballot_row(campaign_id: int, accepted: AcceptedBallot, item: Item, index: i
         day=accepted.day,
         accepted_at=accepted.accepted_at,
         ledger_index=index,
-        ip_hash=public.ip_hash if public else None,
-        device_hash=public.device_hash if public else None,
+        ip_hash=hashes[0],
+        device_hash=hashes[1],
     )
 
 
@@ -654,15 +670,9 @@ async def cast_public_ballot(
     rt: Runtime, campaign_id: int, *, token: str, choices: tuple[str, ...], device: str | None, client: str
 ) -> dict[str, Any]:
     ingest = ingest_for(rt)
-    known = await ingest.campaign(campaign_id)
+    await ingest.campaign(campaign_id)
     claims = read_token(rt.keys.session_secret(), token, campaign_id=campaign_id, now=rt.clock.now())
-    item = PublicItem(
-        campaign_id,
-        tuple(choices),
-        claims.phone_hash,
-        network_hash(known.salt, known.uid, client),
-        network_hash(known.salt, known.uid, "device:" + device) if device else None,
-    )
+    item = PublicItem(campaign_id, tuple(choices), claims.phone_hash, client, device)
     return await ingest.sequencer().submit(item)
 
 
