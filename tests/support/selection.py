@@ -214,10 +214,16 @@ class Voting:
 
 
 async def voting_campaign(
-    rt: Runtime, *, rules: CampaignRules | None = None, voters: int = 5, units: int = 2, per_unit: int = 2
+    rt: Runtime,
+    *,
+    rules: CampaignRules | None = None,
+    voters: int = 5,
+    units: int = 2,
+    per_unit: int = 2,
+    org: Org | None = None,
 ) -> Voting:
     """Org, campaign, nominations reviewed and shortlisted, frozen, credentials published, vote open."""
-    org = await make_org(rt, units=units, staff_per_unit=max(per_unit, 1))
+    org = org or await make_org(rt, units=units, staff_per_unit=max(per_unit, 1))
     reviewer = await accounts.load_principal(AccountId(await make_account(rt, "svc-rev", Role.REVIEWER)))
     authority = await accounts.load_principal(
         AccountId(await make_account(rt, "svc-ca", Role.CREDENTIAL_AUTHORITY))
