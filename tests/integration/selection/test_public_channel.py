@@ -1,0 +1,129 @@
+"""The public channel: one-time codes, voting tokens, daily caps, turnout, finding a ballot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from tests.support.selection import client_for, signed_ballot, small_rules, voting_campaign
+from workflow.clock import FixedClock
+from workflow.keystore import MemoryKeyStore
+from workflow.notify.sms import DevSmsGateway, FakeSmsGateway
+from workflow.notify.tables import SmsOutbox
+from workflow.runtime import Runtime
+from workflow.selection import service_voting as voting
+from workflow.selection.rules import Channels, LiveResults, StaffChannel
+
+pytestmark = pytest.mark.usefixtures("clean_db")
+PHONE = "138 0013 8000"
+
+
+async def _token(client: httpx.AsyncClient, rt: Runtime, cid: int, phone: str = PHONE) -> str:
+    sent = await client.post(f"/api/public/campaigns/{cid}/phone-codes", json={"phone": phone})
+    assert sent.status_code == 202, sent.text
+    code = rt.sms.last_code("+86" + phone.replace(" ", ""))  # type: ignore[attr-defined]
+    verified = await client.post(
+        f"/api/public/campaigns/{cid}/phone-codes/verify", json={"phone": phone, "code": code}
+    )
+    assert verified.status_code == 200, verified.text
+    return str(verified.json()["token"])
+
+
+async def test_codes_expire_allow_few_attempts_and_are_throttled(rt: Runtime, app, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    v = await voting_campaign(rt)
+    client = client_for(app)
+    base = f"/api/public/campaigns/{v.id}/phone-codes"
+    try:
+        assert (await client.post(base, json={"phone": "12345"})).status_code == 400
+        await client.post(base, json={"phone": PHONE})
+        code = rt.sms.last_code("+8613800138000")  # type: ignore[attr-defined]
+        wrong = "000000" if code != "000000" else "111111"
+        for left in (4, 3, 2, 1):
+            response = await client.post(f"{base}/verify", json={"phone": PHONE, "code": wrong})
+            assert response.status_code == 400 and response.json()["attempts_left"] == left
+        await client.post(f"{base}/verify", json={"phone": PHONE, "code": wrong})
+        spent = await client.post(f"{base}/verify", json={"phone": PHONE, "code": code})
+        assert spent.status_code == 400 and spent.json()["type"] == "urn:yide:problem:phone-code-invalid"
+        await client.post(base, json={"phone": PHONE})
+        fresh = rt.sms.last_code("+8613800138000")  # type: ignore[attr-defined]
+        clock.advance(timedelta(minutes=6))
+        expired = await client.post(f"{base}/verify", json={"phone": PHONE, "code": fresh})
+        assert expired.status_code == 400
+        for _ in range(3):
+            await client.post(base, json={"phone": PHONE})
+        throttled = await client.post(base, json={"phone": PHONE})
+        assert throttled.status_code == 429 and throttled.headers["retry-after"] == "3600"
+    finally:
+        await client.aclose()
+
+
+async def test_tokens_are_bound_to_campaign_phone_and_time(rt: Runtime, app, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    v = await voting_campaign(rt)
+    client = client_for(app)
+    ballots = f"/api/public/campaigns/{v.id}/phone-ballots"
+    try:
+        token = await _token(client, rt, v.id)
+        forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+        for bad in (forged, "x.y", "garbage"):
+            response = await client.post(ballots, json={"token": bad, "choices": [v.candidates[0]]})
+            assert (
+                response.status_code == 401
+                and response.json()["type"] == "urn:yide:problem:vote-token-invalid"
+            )
+        first = await client.post(ballots, json={"token": token, "choices": [v.candidates[0]]})
+        assert first.status_code == 201
+        capped = await client.post(ballots, json={"token": token, "choices": [v.candidates[1]]})
+        assert capped.json()["reason_code"] == "over_phone_cap"
+        unsorted = await client.post(
+            ballots, json={"token": token, "choices": list(reversed(v.candidates[:2]))}
+        )
+        assert unsorted.status_code == 400  # a ballot shape error or the cap: either way refused and logged
+        clock.advance(timedelta(minutes=16))
+        late = await client.post(ballots, json={"token": token, "choices": [v.candidates[0]]})
+        assert late.status_code == 401
+        clock.advance(timedelta(days=1))
+        tomorrow = await _token(client, rt, v.id)
+        again = await client.post(ballots, json={"token": tomorrow, "choices": [v.candidates[1]]})
+        assert again.status_code == 201  # the daily cap starts over on a new China day
+        found = await client.get(f"/api/public/campaigns/{v.id}/ballots/{again.json()['tracking_code']}")
+        assert found.status_code == 200 and found.json()["disposition"] is None
+        missing = await client.get(f"/api/public/campaigns/{v.id}/ballots/{'0' * 64}")
+        assert missing.status_code == 404
+    finally:
+        await client.aclose()
+
+
+async def test_without_a_public_channel_codes_are_refused(rt: Runtime, app) -> None:  # type: ignore[no-untyped-def]
+    rules = small_rules(channels=Channels(staff=StaffChannel(enabled=True)))
+    v = await voting_campaign(rt, rules=rules)
+    client = client_for(app)
+    try:
+        response = await client.post(f"/api/public/campaigns/{v.id}/phone-codes", json={"phone": PHONE})
+        assert response.status_code == 409 and response.json()["reason_code"] == "channel_closed"
+    finally:
+        await client.aclose()
+
+
+async def test_no_live_counts_and_turnout_only_if_the_rules_allow(rt: Runtime, app) -> None:  # type: ignore[no-untyped-def]
+    v = await voting_campaign(rt, rules=small_rules(live_results=LiveResults.NONE))
+    client = client_for(app)
+    try:
+        body = signed_ballot(v.census.private_rows[0].credential, v.uid, v.rules_hash, [v.candidates[0]])
+        assert (await client.post(f"/api/public/campaigns/{v.id}/ballots", json=body)).status_code == 201
+        hidden = (await client.get(f"/api/public/campaigns/{v.id}/turnout")).json()
+        assert hidden == {"shown": False, "channels": []}
+        assert (await client.get(f"/api/public/campaigns/{v.id}/result")).status_code == 404
+        assert (await client.get(f"/api/public/campaigns/{v.id}/seal")).status_code == 404
+    finally:
+        await client.aclose()
+
+
+async def test_the_development_gateway_writes_an_outbox(rt: Runtime) -> None:
+    dev = Runtime(rt.settings, MemoryKeyStore(), rt.clock, sms=DevSmsGateway())
+    v = await voting_campaign(rt)
+    await voting.request_code(dev, v.id, phone="13900001111", client="10.3.3.3")
+    rows = await SmsOutbox.select(SmsOutbox.phone, SmsOutbox.text)
+    assert rows[0]["phone"] == "+8613900001111" and "验证码" in rows[0]["text"]
+    assert isinstance(rt.sms, FakeSmsGateway)
