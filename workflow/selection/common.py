@@ -43,10 +43,49 @@ _CAMPAIGN_RE = re.compile(CAMPAIGN_UID_PATTERN)
 _B64U_RE = re.compile(r"^[A-Za-z0-9_-]*$")
 
 
+_HIGH_LEAD_BYTE = re.compile(rb"[\xee-\xff]")
+
+
 def canonical_json(value: Any) -> bytes:
-    """RFC 8785 (JCS) bytes of a JSON value or msgspec Struct: the only encoding we hash or sign."""
+    """RFC 8785 (JCS) bytes of a JSON value or msgspec Struct: the only encoding we hash or sign.
+
+    Fast route: msgspec's compact output with keys sorted escapes strings exactly as RFC 8785 and
+    orders keys by code point, which equals RFC 8785's UTF-16 order unless a key holds a character
+    at or above U+E000. Values with floats (which print differently) or such keys take the
+    reference encoder; so does anything the fast route cannot encode.
+    """
     builtins = msgspec.to_builtins(value)
+    if _jcs_safe(builtins):
+        try:
+            fast = msgspec.json.encode(builtins, order="sorted")
+        except (TypeError, msgspec.EncodeError):
+            return rfc8785.dumps(builtins)
+        if _HIGH_LEAD_BYTE.search(fast) is None or not _keys_above_e000(builtins):
+            return fast
     return rfc8785.dumps(builtins)
+
+
+def _jcs_safe(value: Any) -> bool:
+    """No floats and no integers outside the IEEE-754 exact range (RFC 8785 would refuse those)."""
+    if isinstance(value, dict):
+        return all(_jcs_safe(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_jcs_safe(v) for v in value)
+    if isinstance(value, float):
+        return False
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) <= 2**53 - 1
+    return True
+
+
+def _keys_above_e000(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(k and max(k) >= "\ue000" for k in value) or any(
+            _keys_above_e000(v) for v in value.values()
+        )
+    if isinstance(value, list):
+        return any(_keys_above_e000(v) for v in value)
+    return False
 
 
 def b64u_encode(data: bytes) -> str:
