@@ -25,6 +25,7 @@ class EventType(StrEnum):
 
     # Ledger itself
     SCOPE_OPENED = "ledger:scope:opened"
+    WITNESS_ADDED = "ledger:witness:added"
 
     # Organisation (internal scope "org")
     UNIT_CREATED = "org:unit:created"
