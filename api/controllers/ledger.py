@@ -12,6 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 
 from api.access import PUBLIC, roles
 from api.schemas.ledger import (
@@ -30,6 +31,7 @@ from api.schemas.ledger import (
 )
 from workflow.accounts.roles import Principal, Role
 from workflow.ledger import reads, witnesses
+from workflow.ledger.bundle import bundle_chunks, plan_bundle
 from workflow.ledger.checkpoints import SignedCheckpoint, checkpoint_at
 from workflow.ledger.scopes import Visibility
 from workflow.ledger.store import readable_scope
@@ -156,6 +158,21 @@ class LedgerController(Controller):
         """Add a registered witness's cosignature to a stored checkpoint (verified before it is kept)."""
         head = await readable_scope(name, principal)
         return CheckpointOut.of(await witnesses.submit_cosignature(rt, head, data.size, data.signature))
+
+    @get("/scopes/{name:str}/bundle", guards=[roles(Role.AUDITOR)], operation_id="DownloadBundle")
+    async def bundle(
+        self, name: FromPath[str], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
+    ) -> Stream:
+        """The scope's audit bundle (zip), streamed: verify it offline with ``yide verify``."""
+        plan = await plan_bundle(rt, await readable_scope(name, principal))
+        return Stream(
+            bundle_chunks(rt, plan),
+            media_type="application/zip",
+            headers={
+                "Content-Disposition": f'attachment; filename="{plan.filename}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
 
     @get("/keys", guards=[PUBLIC], operation_id="GetLedgerKeys")
     async def keys(self, rt: NamedDependency[Runtime]) -> LedgerKeysOut:

@@ -42,3 +42,31 @@ class EventType(StrEnum):
     ROLE_GRANTED = "account:role:granted"
     ROLE_REVOKED = "account:role:revoked"
     PASSWORD_CHANGED = "account:password:changed"  # noqa: S105 - an event name
+
+
+TITLES: dict[str, str] = {
+    EventType.SCOPE_OPENED: "日志开启",
+    EventType.WITNESS_ADDED: "登记见证人密钥",
+    EventType.UNIT_CREATED: "新建单位",
+    EventType.DEPARTMENT_CREATED: "新建科室",
+    EventType.STAFF_IMPORT_PREVIEWED: "人员导入预览",
+    EventType.STAFF_IMPORT_COMMITTED: "人员导入提交",
+    EventType.STAFF_IMPORT_DISCARDED: "人员导入作废",
+    EventType.STAFF_UPDATED: "人员信息修改",
+    EventType.ACCOUNT_CREATED: "创建账号",
+    EventType.ACCOUNT_DISABLED: "停用账号",
+    EventType.ACCOUNT_LOCKED: "账号锁定",
+    EventType.ROLE_GRANTED: "授予角色",
+    EventType.ROLE_REVOKED: "撤销角色",
+    EventType.PASSWORD_CHANGED: "修改密码",
+}
+"""How people read each event in reports (审计报告); an event without a title shows its type."""
+
+
+def title_of(event_type: str) -> str:
+    return TITLES.get(event_type, event_type)
+
+
+def is_registered(event_type: str) -> bool:
+    """Whether a verifier should accept this type: it is in the vocabulary above."""
+    return event_type in EventType._value2member_map_
