@@ -22,3 +22,16 @@ def yide(
         timeout=120,
         check=False,
     )
+
+
+def yide_process(tmp: Path, *args: str, log: Path) -> subprocess.Popen[bytes]:
+    """A long-running ``yide`` command (e.g. ``serve``), its output going to ``log``; stop it yourself."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("YIDE_")}
+    environment |= {"YIDE_DATA_DIR": str(tmp), "PYTHONWARNINGS": "error::DeprecationWarning"}
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "workflow.cli", *args],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
