@@ -65,13 +65,43 @@ def _entries() -> list[Entry]:
     def at(second: int) -> str:
         return f"2026-01-01T08:00:{second:02d}.000Z"
 
-    witness_vkey = VerifierKey.cosigner(WITNESS, Ed25519Signer.from_seed(sha256(WITNESS_SEED_LABEL)).public_key)
+    witness_vkey = VerifierKey.cosigner(
+        WITNESS, Ed25519Signer.from_seed(sha256(WITNESS_SEED_LABEL)).public_key
+    )
     return [
         Entry(SCOPE, 0, "ledger:scope:opened", "operator", at(0), {"scope": SCOPE, "visibility": "internal"}),
-        Entry(SCOPE, 1, "org:unit:created", "operator", at(1), {"unit": 1, "code": "SYH", "name": "顺义区医院", "kind": "hospital"}),
-        Entry(SCOPE, 2, "org:department:created", "account:1", at(2), {"unit": 1, "department": 1, "code": "NK", "name": "内科"}),
-        Entry(SCOPE, 3, "org:staff:updated", "account:2", at(3), {"unit": 1, "staff": STAFF_PSEUDONYM, "fields": ["title"]}),
-        Entry(SCOPE, 4, "ledger:witness:added", "account:1", at(4), {"name": WITNESS, "vkey": witness_vkey.encode()}),
+        Entry(
+            SCOPE,
+            1,
+            "org:unit:created",
+            "operator",
+            at(1),
+            {"unit": 1, "code": "SYH", "name": "顺义区医院", "kind": "hospital"},
+        ),
+        Entry(
+            SCOPE,
+            2,
+            "org:department:created",
+            "account:1",
+            at(2),
+            {"unit": 1, "department": 1, "code": "NK", "name": "内科"},
+        ),
+        Entry(
+            SCOPE,
+            3,
+            "org:staff:updated",
+            "account:2",
+            at(3),
+            {"unit": 1, "staff": STAFF_PSEUDONYM, "fields": ["title"]},
+        ),
+        Entry(
+            SCOPE,
+            4,
+            "ledger:witness:added",
+            "account:1",
+            at(4),
+            {"name": WITNESS, "vkey": witness_vkey.encode()},
+        ),
     ]
 
 
@@ -130,7 +160,9 @@ def _entries_section() -> list[str]:
     return [
         *_block("A pseudonym (the scope's salt is kept by the server, never published)", salt),
         *_block("The five entries, canonical (RFC 8785) text", texts),
-        *_block("entry[1] as bytes (UTF-8; 顺义区医院 is e9a1ba e4b989 e58cba e58cbb e999a2)", [ENTRIES[1].hex()]),
+        *_block(
+            "entry[1] as bytes (UTF-8; 顺义区医院 is e9a1ba e4b989 e58cba e58cbb e999a2)", [ENTRIES[1].hex()]
+        ),
     ]
 
 
@@ -233,7 +265,9 @@ def _receipt(ex: Example) -> list[str]:
 def _bundle(ex: Example) -> list[str]:
     checkpoint = Checkpoint(ORIGIN, 5, ex.root(5))
     cosignature = cosign(checkpoint, ex.witness, WITNESS, TIMESTAMP)
-    signed = SignedCheckpoint(1, 5, ex.root(5), sign_note(checkpoint.body(), ex.log, ORIGIN), (cosignature.line(),))
+    signed = SignedCheckpoint(
+        1, 5, ex.root(5), sign_note(checkpoint.body(), ex.log, ORIGIN), (cosignature.line(),)
+    )
     keys = keys_document(ORIGIN, [("k1", ex.log.public_key, True)], [ex.witness_key])
     header = BundleHeader(ORIGIN, SCOPE, Visibility.INTERNAL, 5, ex.root(5), EXPORTED_AT)
     writer = BundleWriter(io.BytesIO(), header)
@@ -246,7 +280,9 @@ def _bundle(ex: Example) -> list[str]:
     return [
         *_block("checkpoints.jsonl (one line)", [checkpoint_line(signed).decode().rstrip("\n")]),
         *_block("keys.json", keys.decode().splitlines()),
-        *_block("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).splitlines()),
+        *_block(
+            "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).splitlines()
+        ),
     ]
 
 
