@@ -17,6 +17,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflow.ledger.bundle import BundleHeader, BundleWriter, checkpoint_line, keys_document
+from workflow.ledger.checkpoints import SignedCheckpoint
+from workflow.ledger.entry import Entry, pseudonym
 from workflow.ledger.merkle import (
     CompactRange,
     assemble,
@@ -36,9 +39,6 @@ from workflow.ledger.note import (
     open_checkpoint,
     sign_note,
 )
-from workflow.ledger.bundle import BundleHeader, BundleWriter, checkpoint_line, keys_document
-from workflow.ledger.checkpoints import SignedCheckpoint
-from workflow.ledger.entry import Entry, pseudonym
 from workflow.ledger.receipts import Receipt, verify_receipt
 from workflow.ledger.scopes import Visibility
 from workflow.ledger.tiles import EntryBundle, Tile, encode_entry_bundle, tile_bytes
