@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -162,3 +162,24 @@ async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     cursor = _sqlite_reader(db.path).execute(compiled, values)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+async def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows with one prepared statement, inside the current write transaction.
+
+    Piccolo builds a Table object and a query fragment for every row (about 100 µs each); ledger
+    appends insert thousands of rows a second, so they hand the rows straight to the driver.
+    ``table`` and ``columns`` are identifiers from code, never from input.
+    """
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("insert_many must run inside write_transaction()")
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if is_sqlite():
+        marks = ", ".join("?" for _ in columns)
+    else:
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - identifiers from code
+    await transaction.connection.executemany(sql, rows)

@@ -102,7 +102,9 @@ async def fetch_nodes(scope_id: int, nodes: Iterable[NodeId]) -> dict[NodeId, by
     """The stored hashes of ``nodes`` in ONE query, however large the tree.
 
     Proof shapes touch about one node per level, so the query is a handful of
-    ``(level = ? AND idx IN (…))`` terms, each an index range on ``(scope, level, idx)``.
+    ``(scope = ? AND level = ? AND idx IN (…))`` terms. Each term repeats the scope: SQLite then
+    answers every term with its own lookup in the ``(scope, level, idx)`` index (a "multi-index OR");
+    with the scope outside the OR it would scan the whole scope.
     """
     by_level: dict[int, list[int]] = defaultdict(list)
     for level, index in sorted(set(nodes)):
@@ -110,12 +112,12 @@ async def fetch_nodes(scope_id: int, nodes: Iterable[NodeId]) -> dict[NodeId, by
     if not by_level:
         return {}
     terms: list[str] = []
-    args: list[int] = [scope_id]
+    args: list[int] = []
     for level, indexes in by_level.items():
-        terms.append("(level = {} AND idx IN (" + ", ".join("{}" for _ in indexes) + "))")
-        args += [level, *indexes]
+        terms.append("(scope = {} AND level = {} AND idx IN (" + ", ".join("{}" for _ in indexes) + "))")
+        args += [scope_id, level, *indexes]
     where = " OR ".join(terms)  # placeholders only; every value is a bound parameter
-    rows = await fetch(f"SELECT level, idx, hash FROM merkle_node WHERE scope = {{}} AND ({where})", *args)  # noqa: S608
+    rows = await fetch(f"SELECT level, idx, hash FROM merkle_node WHERE {where}", *args)  # noqa: S608
     return {(int(r["level"]), int(r["idx"])): bytes.fromhex(r["hash"]) for r in rows}
 
 

@@ -81,3 +81,14 @@ def test_the_fast_check_agrees_with_rfc_8785(payload: dict[str, object]) -> None
     if other != entry.encode():
         with pytest.raises(InvalidInput):
             Entry.decode(other)
+
+
+keys = st.text(alphabet=st.sampled_from("ab中\ue000\uffee\U0001f600\U00010000"), max_size=3)
+payloads = st.dictionaries(keys, json_values | st.dictionaries(keys, json_values, max_size=3), max_size=5)
+
+
+@given(payload=payloads)
+def test_encoding_is_exactly_rfc_8785(payload: dict[str, object]) -> None:
+    entry = Entry("campaign-1", 7, "a:b:c", "account:1", "t", payload)
+    assert entry.encode() == rfc8785.dumps(entry.as_json())
+    assert Entry.decode(entry.encode()) == entry
