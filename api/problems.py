@@ -76,7 +76,7 @@ def from_http(exc: HTTPException) -> ProblemDetailsException:
         errors = exc.extra if isinstance(exc.extra, list) else []
         return ProblemDetailsException(
             status_code=400,
-            type_=problem_type("invalid-body"),
+            type_=problem_type("validation-failed"),
             title="The request does not match the expected schema",
             detail=_validation_summary(exc.detail, errors),
             extra={"errors": errors},
@@ -117,6 +117,16 @@ def _internal(exc: BaseException) -> ProblemDetailsException:
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, OverflowError):
+        # A number too large for the database slipped past validation: the request is bad, not the server.
+        log.warning("number out of range in %s %s", request.method, request.url.path)
+        problem = ProblemDetailsException(
+            status_code=400,
+            type_=problem_type("invalid-request"),
+            title="Bad request",
+            detail="a number in the request is out of range",
+        )
+        return problem.to_response(request)
     return _internal(exc).to_response(request)
 
 

@@ -76,3 +76,12 @@ def artifacts_dir() -> str:
     path = os.path.join(os.path.dirname(__file__), "artifacts")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real server (uvicorn subprocess) on the demo database."""
+    from tests.support.server import live_server
+
+    with live_server(tmp_path_factory.mktemp("live")) as running:
+        yield running

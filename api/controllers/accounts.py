@@ -6,7 +6,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.access import roles
 from api.schemas.accounts import AccountIn, AccountOut, GrantOut
-from api.schemas.common import Page
+from api.schemas.common import IdParam, LimitParam, Page
 from workflow.accounts import service as accounts
 from workflow.accounts.roles import Grant, Principal, Role
 from workflow.ids import AccountId, DepartmentId, StaffId, UnitId
@@ -35,7 +35,7 @@ class AccountController(Controller):
         self,
         rt: NamedDependency[Runtime],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_LIMIT,
+        limit: FromQuery[LimitParam] = DEFAULT_LIMIT,
     ) -> Page[AccountOut]:
         page = await accounts.list_accounts(rt, cursor=cursor, limit=limit)
         return Page([_out(a) for a in page.items], page.next_cursor)
@@ -70,7 +70,10 @@ class AccountController(Controller):
         status_code=204,
     )
     async def disable(
-        self, account_id: FromPath[int], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
+        self,
+        account_id: FromPath[IdParam],
+        rt: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
     ) -> None:
         """Disable an account and end its sessions."""
         await accounts.set_active(rt, AccountId(account_id), active=False, actor=principal.ledger_actor)
@@ -82,7 +85,10 @@ class AccountController(Controller):
         status_code=204,
     )
     async def enable(
-        self, account_id: FromPath[int], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
+        self,
+        account_id: FromPath[IdParam],
+        rt: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
     ) -> None:
         await accounts.set_active(rt, AccountId(account_id), active=True, actor=principal.ledger_actor)
 
@@ -92,6 +98,6 @@ class AccountController(Controller):
         operation_id="UnlockAccount",
         status_code=204,
     )
-    async def unlock(self, account_id: FromPath[int]) -> None:
+    async def unlock(self, account_id: FromPath[IdParam]) -> None:
         """Lift a lockout caused by wrong passwords."""
         await accounts.unlock(AccountId(account_id))

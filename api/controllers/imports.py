@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, MultipartBody
 
 from api.access import roles
-from api.schemas.common import VersionIn
+from api.schemas.common import IdParam, VersionIn
 from api.schemas.org import StaffImportOut
 from workflow.accounts.roles import Principal, Role
 from workflow.errors import InvalidInput
@@ -34,7 +34,7 @@ class StaffImportController(Controller):
     @post("/api/units/{unit_id:int}/staff-imports", guards=[IMPORTERS], operation_id="PreviewStaffImport")
     async def preview(
         self,
-        unit_id: FromPath[int],
+        unit_id: FromPath[IdParam],
         data: MultipartBody[UploadIn],
         rt: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
@@ -50,13 +50,15 @@ class StaffImportController(Controller):
         return _out(view)
 
     @get("/api/staff-imports/{import_id:int}", guards=[IMPORTERS], operation_id="GetStaffImport")
-    async def get(self, import_id: FromPath[int], principal: NamedDependency[Principal]) -> StaffImportOut:
+    async def get(
+        self, import_id: FromPath[IdParam], principal: NamedDependency[Principal]
+    ) -> StaffImportOut:
         return _out(await imports.get_import(principal, import_id))
 
     @post("/api/staff-imports/{import_id:int}/commit", guards=[IMPORTERS], operation_id="CommitStaffImport")
     async def commit(
         self,
-        import_id: FromPath[int],
+        import_id: FromPath[IdParam],
         data: JSONBody[VersionIn],
         rt: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
@@ -67,7 +69,7 @@ class StaffImportController(Controller):
     @post("/api/staff-imports/{import_id:int}/discard", guards=[IMPORTERS], operation_id="DiscardStaffImport")
     async def discard(
         self,
-        import_id: FromPath[int],
+        import_id: FromPath[IdParam],
         data: JSONBody[VersionIn],
         rt: NamedDependency[Runtime],
         principal: NamedDependency[Principal],

@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.access import SIGNED_IN, roles
-from api.schemas.common import Page
+from api.schemas.common import IdParam, LimitParam, Page
 from api.schemas.org import (
     DepartmentIn,
     DepartmentOut,
@@ -54,7 +54,7 @@ class UnitController(Controller):
 
     @get("/", guards=[SIGNED_IN], operation_id="ListUnits")
     async def list_units(
-        self, cursor: FromQuery[str | None] = None, limit: FromQuery[int] = DEFAULT_LIMIT
+        self, cursor: FromQuery[str | None] = None, limit: FromQuery[LimitParam] = DEFAULT_LIMIT
     ) -> Page[UnitOut]:
         page = await org.list_units(cursor=cursor, limit=limit)
         return Page([UnitOut.of(r) for r in page.items], page.next_cursor)
@@ -74,11 +74,11 @@ class UnitController(Controller):
         return UnitOut.of(await org.get_unit(unit_id))
 
     @get("/{unit_id:int}", guards=[SIGNED_IN], operation_id="GetUnit")
-    async def get_unit(self, unit_id: FromPath[int]) -> UnitOut:
+    async def get_unit(self, unit_id: FromPath[IdParam]) -> UnitOut:
         return UnitOut.of(await org.get_unit(UnitId(unit_id)))
 
     @get("/{unit_id:int}/departments", guards=[SIGNED_IN], operation_id="ListDepartments")
-    async def list_departments(self, unit_id: FromPath[int]) -> list[DepartmentOut]:
+    async def list_departments(self, unit_id: FromPath[IdParam]) -> list[DepartmentOut]:
         return [DepartmentOut.of(d) for d in await org.list_departments(UnitId(unit_id))]
 
     @post(
@@ -88,7 +88,7 @@ class UnitController(Controller):
     )
     async def create_department(
         self,
-        unit_id: FromPath[int],
+        unit_id: FromPath[IdParam],
         data: JSONBody[DepartmentIn],
         rt: NamedDependency[Runtime],
         principal: NamedDependency[Principal],
@@ -102,11 +102,11 @@ class UnitController(Controller):
     @get("/{unit_id:int}/staff", guards=[STAFF_READERS], operation_id="ListStaff")
     async def list_staff(
         self,
-        unit_id: FromPath[int],
+        unit_id: FromPath[IdParam],
         principal: NamedDependency[Principal],
-        department_id: FromQuery[int | None] = None,
+        department_id: FromQuery[IdParam | None] = None,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_LIMIT,
+        limit: FromQuery[LimitParam] = DEFAULT_LIMIT,
     ) -> Page[StaffOut]:
         """The unit's staff, narrowed to what the caller may see (a department head: their department)."""
         page = await org.list_staff(
@@ -124,13 +124,13 @@ class StaffController(Controller):
     tags = ["organisation"]
 
     @get("/{staff_id:int}", guards=[STAFF_READERS], operation_id="GetStaff")
-    async def get_staff(self, staff_id: FromPath[int], principal: NamedDependency[Principal]) -> StaffOut:
+    async def get_staff(self, staff_id: FromPath[IdParam], principal: NamedDependency[Principal]) -> StaffOut:
         return StaffOut.of(await org.get_staff(principal, StaffId(staff_id)))
 
     @patch("/{staff_id:int}", guards=[roles(Role.ORGANIZER, Role.UNIT_ADMIN)], operation_id="UpdateStaff")
     async def update_staff(
         self,
-        staff_id: FromPath[int],
+        staff_id: FromPath[IdParam],
         data: JSONBody[StaffPatch],
         rt: NamedDependency[Runtime],
         principal: NamedDependency[Principal],

@@ -131,7 +131,7 @@ async def test_bad_bodies_get_problem_details_and_change_nothing(
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()
-    assert problem["type"] == "urn:yide:problem:invalid-body" and fragment in problem["detail"]
+    assert problem["type"] == "urn:yide:problem:validation-failed" and fragment in problem["detail"]
     assert len((await client.get("/api/units")).json()["items"]) == 1
 
 
