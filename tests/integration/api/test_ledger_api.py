@@ -298,7 +298,7 @@ async def test_witness_keys_and_cosignatures(world, rt: Runtime) -> None:  # typ
         ("no such checkpoint", {"size": 299, "signature": line}, 404, "beyond-tree-size"),
         ("garbage", {"size": 300, "signature": "— jijian.example/witness !!!"}, 400, "malformed-note"),
         ("not a line", {"size": 300, "signature": "hello world, a long string"}, 400, "malformed-note"),
-        ("unknown field", {"size": 300, "signature": line, "x": 1}, 400, "invalid-body"),
+        ("unknown field", {"size": 300, "signature": line, "x": 1}, 400, "validation-failed"),
     ]:
         response = await auditor.post(f"/api/ledger/scopes/{SCOPE}/cosignatures", json=body)
         assert (response.status_code, response.json()["type"]) == (status, f"urn:yide:problem:{code}"), why
