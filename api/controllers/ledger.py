@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 
 from api.access import PUBLIC, roles
+from api.schemas.common import LimitParam
 from api.schemas.ledger import (
     CheckpointOut,
     CheckpointPage,
@@ -26,6 +27,8 @@ from api.schemas.ledger import (
     LedgerKeysOut,
     LedgerScopeOut,
     LogKeyOut,
+    OptionalSizeParam,
+    SizeParam,
     WitnessKeyIn,
     WitnessKeyOut,
 )
@@ -86,7 +89,7 @@ class LedgerController(Controller):
         name: FromPath[str],
         viewer: NamedDependency[Principal | None],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_LIMIT,
+        limit: FromQuery[LimitParam] = DEFAULT_LIMIT,
     ) -> CheckpointPage:
         """Every stored checkpoint in size order."""
         after = decode_cursor(cursor) if cursor else -1
@@ -96,7 +99,7 @@ class LedgerController(Controller):
 
     @get("/scopes/{name:str}/checkpoints/{size:int}", guards=[PUBLIC], operation_id="GetCheckpoint")
     async def get_checkpoint(
-        self, name: FromPath[str], size: FromPath[int], viewer: NamedDependency[Principal | None]
+        self, name: FromPath[str], size: FromPath[SizeParam], viewer: NamedDependency[Principal | None]
     ) -> Response[str]:
         """The checkpoint of exactly ``size`` leaves (a signed note never changes but for cosignatures)."""
         head = await readable_scope(name, viewer)
@@ -107,9 +110,9 @@ class LedgerController(Controller):
         self,
         name: FromPath[str],
         viewer: NamedDependency[Principal | None],
-        start: FromQuery[int] = 0,
+        start: FromQuery[SizeParam] = 0,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_LIMIT,
+        limit: FromQuery[LimitParam] = DEFAULT_LIMIT,
     ) -> EntryPage:
         """Entries in index order from ``start`` (or after ``cursor``), with their leaf hashes."""
         first = decode_cursor(cursor) + 1 if cursor else start
@@ -124,9 +127,9 @@ class LedgerController(Controller):
         name: FromPath[str],
         rt: NamedDependency[Runtime],
         viewer: NamedDependency[Principal | None],
-        index: FromQuery[int | None] = None,
+        index: FromQuery[OptionalSizeParam] = None,
         leaf_hash: FromQuery[str | None] = None,
-        size: FromQuery[int | None] = None,
+        size: FromQuery[OptionalSizeParam] = None,
     ) -> InclusionProofOut:
         """Prove an entry (by index or leaf hash) is in the latest checkpoint, or the one of ``size``."""
         proof, checkpoint = await reads.inclusion(
@@ -138,10 +141,10 @@ class LedgerController(Controller):
     async def consistency_proof(
         self,
         name: FromPath[str],
-        old_size: FromQuery[int],
+        old_size: FromQuery[SizeParam],
         rt: NamedDependency[Runtime],
         viewer: NamedDependency[Principal | None],
-        new_size: FromQuery[int | None] = None,
+        new_size: FromQuery[OptionalSizeParam] = None,
     ) -> ConsistencyProofOut:
         """Prove the tree of ``old_size`` is a prefix of the latest (or the ``new_size``) checkpoint."""
         proof, checkpoint = await reads.consistency(rt, name, viewer, old_size=old_size, new_size=new_size)

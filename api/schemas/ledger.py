@@ -6,6 +6,7 @@ import base64
 from typing import Annotated
 
 import msgspec
+from litestar.params import Parameter
 
 from api.schemas.common import Struct
 from workflow.keystore import LogKey
@@ -16,7 +17,12 @@ from workflow.ledger.scopes import Visibility
 from workflow.ledger.store import StoredEntry
 from workflow.ledger.witnesses import RegisteredWitness
 
-TreeSize = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+MAX_TREE_SIZE = 2**63 - 1
+"""Sizes and indexes are stored as signed 64-bit integers."""
+SizeParam = Annotated[int, Parameter(ge=0, le=MAX_TREE_SIZE)]
+"""A tree size or leaf index in a path or query: larger values are a bad request, not a database error."""
+OptionalSizeParam = Annotated[int | None, Parameter(ge=0, le=MAX_TREE_SIZE)]
+"""The same, optional (Litestar drops the bounds of ``SizeParam | None``)."""
 
 
 class LedgerScopeOut(msgspec.Struct):
@@ -112,7 +118,7 @@ class ConsistencyProofOut(msgspec.Struct):
 
 
 class CosignatureIn(Struct):
-    size: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+    size: Annotated[int, msgspec.Meta(ge=1, le=MAX_TREE_SIZE)]
     """The size of the stored checkpoint the witness cosigned."""
     signature: Annotated[str, msgspec.Meta(min_length=10, max_length=400)]
     """The witness's signature line, ``— <name> <base64(key id ‖ time ‖ signature)>``."""

@@ -38,6 +38,15 @@ from workflow.ledger.tiles import EntryBundle, Tile, bundle_available, parse_til
 from workflow.pagination import check_limit
 from workflow.runtime import Runtime
 
+MAX_POSITION = 2**63 - 1
+"""Indexes and sizes are stored as signed 64-bit integers; beyond that nothing can exist."""
+
+
+def _position(value: int, field: str) -> int:
+    if not 0 <= value <= MAX_POSITION:
+        raise InvalidInput(f"{field} must be between 0 and 2^63 - 1", field=field)
+    return value
+
 
 @dataclass(frozen=True)
 class ScopeView:
@@ -86,6 +95,8 @@ async def checkpoints(
     name: str, viewer: Principal | None, *, after_size: int, limit: int
 ) -> list[SignedCheckpoint]:
     head = await readable_scope(name, viewer)
+    if after_size != -1:
+        _position(after_size, "cursor")
     return await checkpoints_after(head, after_size, check_limit(limit))
 
 
@@ -94,9 +105,8 @@ async def entry_page(
 ) -> tuple[list[StoredEntry], int | None]:
     """Entries from ``start`` in index order and where the next page starts (``None`` at the end)."""
     head = await readable_scope(name, viewer)
-    if start < 0:
-        raise InvalidInput("start must not be negative", field="start")
-    found = await entries(head, start, start + check_limit(limit))
+    _position(start, "start")
+    found = await entries(head, start, min(start + check_limit(limit), MAX_POSITION))
     next_start = start + len(found)
     return found, next_start if found and next_start < head.size else None
 

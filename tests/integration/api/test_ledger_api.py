@@ -364,3 +364,20 @@ async def test_served_proofs_verify_for_random_sizes(
     )
     proof = [bytes.fromhex(h) for h in consistency["hashes"]]
     assert verify_consistency(old, size, old_root, signed.root_hash, proof)
+
+
+async def test_numbers_beyond_64_bits_are_bad_requests(world) -> None:  # type: ignore[no-untyped-def]
+    big = str(2**63)
+    huge_cursor = "aWQ6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ"  # "id:9999999999999999999999"
+    for path, code in [
+        (f"/api/ledger/scopes/{SCOPE}/proofs/inclusion?index={big}", "validation-failed"),
+        (f"/api/ledger/scopes/{SCOPE}/proofs/inclusion?index=0&size={big}", "validation-failed"),
+        (f"/api/ledger/scopes/{SCOPE}/proofs/consistency?old_size={big}", "validation-failed"),
+        (f"/api/ledger/scopes/{SCOPE}/checkpoints/{big}", "validation-failed"),
+        (f"/api/ledger/scopes/{SCOPE}/entries?start={big}", "validation-failed"),
+        (f"/api/ledger/scopes/{SCOPE}/entries?limit=501", "validation-failed"),
+        (f"/api/ledger/scopes/{SCOPE}/checkpoints?cursor={huge_cursor}", "invalid-input"),
+        (f"/api/ledger/scopes/{SCOPE}/entries?cursor={huge_cursor}", "invalid-input"),
+    ]:
+        response = await world[None].get(path)
+        assert (response.status_code, response.json()["type"]) == (400, f"urn:yide:problem:{code}"), path
