@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from workflow.keystore import LogKey
 from workflow.ledger.bundle import REPORT, BundleHeader, BundleWriter, keys_document
 from workflow.ledger.checkpoints import SignedCheckpoint
 from workflow.ledger.entry import Entry
@@ -116,7 +117,7 @@ def good_contents() -> Contents:
 
 
 def keys_for(signer: Ed25519Signer) -> bytes:
-    return keys_document(ORIGIN, [("k1", signer.public_key, True)], [witness_vkey()])
+    return keys_document(ORIGIN, [LogKey("k1", signer.public_key, True)], [witness_vkey()])
 
 
 def write(contents: Contents) -> bytes:

@@ -29,6 +29,7 @@ from typing import IO, Any
 import jinja2
 import msgspec
 
+from workflow.keystore import LogKey
 from workflow.ledger.checkpoints import SignedCheckpoint, checkpoints_after, latest_checkpoint, origin_of
 from workflow.ledger.entry import ENTRY_DOMAIN
 from workflow.ledger.events import title_of
@@ -69,16 +70,18 @@ def checkpoint_line(checkpoint: SignedCheckpoint) -> bytes:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 
-def keys_document(
-    origin: str, log_keys: Sequence[tuple[str, bytes, bool]], witnesses: Iterable[VerifierKey]
-) -> bytes:
+def keys_document(origin: str, log_keys: Iterable[LogKey], witnesses: Iterable[VerifierKey]) -> bytes:
     """keys.json: the vkeys that verify this origin's notes, and the registered witnesses."""
     document = {
         "format": KEYS_FORMAT,
         "origin": origin,
         "log_keys": [
-            {"label": label, "vkey": VerifierKey.ed25519(origin, public).encode(), "active": active}
-            for label, public, active in log_keys
+            {
+                "label": key.label,
+                "vkey": VerifierKey.ed25519(origin, key.public_key).encode(),
+                "active": key.active,
+            }
+            for key in log_keys
         ],
         "witnesses": [{"name": w.name, "vkey": w.encode()} for w in witnesses],
     }
@@ -312,8 +315,6 @@ async def bundle_chunks(rt: Runtime, plan: BundlePlan) -> AsyncIterator[bytes]:
             break
         after = found[-1].size
     registered = [w.key for w in await witness_keys()]
-    keys = keys_document(
-        plan.header.origin, [(k.label, k.public_key, k.active) for k in rt.keys.log_keys()], registered
-    )
+    keys = keys_document(plan.header.origin, rt.keys.log_keys(), registered)
     writer.finish(keys, [w.name for w in registered])
     yield sink.drain()

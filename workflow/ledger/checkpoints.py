@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workflow.db import fetch, for_update, write_transaction
 from workflow.ids import ScopeName
@@ -55,10 +56,10 @@ def log_verifier_keys(rt: Runtime, scope: str) -> list[VerifierKey]:
 _COLUMNS = "id, size, root, note"
 
 
-async def _with_cosignatures(rows: Sequence[dict[str, object]]) -> list[SignedCheckpoint]:
+async def _with_cosignatures(rows: Sequence[dict[str, Any]]) -> list[SignedCheckpoint]:
     if not rows:
         return []
-    ids = [int(str(r["id"])) for r in rows]
+    ids = [int(r["id"]) for r in rows]
     lines: dict[int, list[str]] = {i: [] for i in ids}
     placeholders = ", ".join("{}" for _ in ids)
     for row in await fetch(
@@ -69,11 +70,11 @@ async def _with_cosignatures(rows: Sequence[dict[str, object]]) -> list[SignedCh
         lines[int(row["checkpoint"])].append(row["signature_line"])
     return [
         SignedCheckpoint(
-            id=int(str(r["id"])),
-            size=int(str(r["size"])),
-            root=bytes.fromhex(str(r["root"])),
-            note=str(r["note"]),
-            cosignatures=tuple(lines[int(str(r["id"]))]),
+            id=int(r["id"]),
+            size=int(r["size"]),
+            root=bytes.fromhex(r["root"]),
+            note=r["note"],
+            cosignatures=tuple(lines[int(r["id"])]),
         )
         for r in rows
     ]

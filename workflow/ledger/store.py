@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from workflow.accounts.roles import Principal, Role
 from workflow.db import fetch
@@ -55,14 +56,10 @@ def may_read(visibility: Visibility, viewer: Principal | None) -> bool:
     return visibility == Visibility.PUBLIC or (viewer is not None and viewer.has(Role.AUDITOR))
 
 
-async def scope_head(name: str) -> ScopeHead:
-    """The stored head of ``name``; :class:`ScopeNotFound` for unknown (or malformed) names."""
-    if not SCOPE_NAME.match(name):
-        raise ScopeNotFound(f"no ledger scope {name!r}")
-    rows = await fetch("SELECT id, name, visibility, size, root FROM ledger_scope WHERE name = {}", name)
-    if not rows:
-        raise ScopeNotFound(f"no ledger scope {name!r}")
-    row = rows[0]
+_HEAD_COLUMNS = "id, name, visibility, size, root"
+
+
+def _head(row: dict[str, Any]) -> ScopeHead:
     size = int(row["size"])
     return ScopeHead(
         id=int(row["id"]),
@@ -71,6 +68,16 @@ async def scope_head(name: str) -> ScopeHead:
         size=size,
         root=bytes.fromhex(row["root"]) if size else empty_root(),
     )
+
+
+async def scope_head(name: str) -> ScopeHead:
+    """The stored head of ``name``; :class:`ScopeNotFound` for unknown (or malformed) names."""
+    if not SCOPE_NAME.match(name):
+        raise ScopeNotFound(f"no ledger scope {name!r}")
+    rows = await fetch(f"SELECT {_HEAD_COLUMNS} FROM ledger_scope WHERE name = {{}}", name)  # noqa: S608
+    if not rows:
+        raise ScopeNotFound(f"no ledger scope {name!r}")
+    return _head(rows[0])
 
 
 async def readable_scope(name: str, viewer: Principal | None) -> ScopeHead:
@@ -84,18 +91,8 @@ async def readable_scope(name: str, viewer: Principal | None) -> ScopeHead:
 
 async def list_scopes(viewer: Principal | None) -> list[ScopeHead]:
     """Every scope the viewer may read, oldest first."""
-    rows = await fetch("SELECT id, name, visibility, size, root FROM ledger_scope ORDER BY id")
-    heads = [
-        ScopeHead(
-            id=int(r["id"]),
-            name=ScopeName(r["name"]),
-            visibility=Visibility(r["visibility"]),
-            size=int(r["size"]),
-            root=bytes.fromhex(r["root"]) if int(r["size"]) else empty_root(),
-        )
-        for r in rows
-    ]
-    return [h for h in heads if may_read(h.visibility, viewer)]
+    rows = await fetch(f"SELECT {_HEAD_COLUMNS} FROM ledger_scope ORDER BY id")  # noqa: S608
+    return [head for head in map(_head, rows) if may_read(head.visibility, viewer)]
 
 
 async def fetch_nodes(scope_id: int, nodes: Iterable[NodeId]) -> dict[NodeId, bytes]:

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflow.keystore import LogKey
 from workflow.ledger.bundle import BundleHeader, BundleWriter, checkpoint_line, keys_document
 from workflow.ledger.checkpoints import SignedCheckpoint
 from workflow.ledger.entry import Entry, pseudonym
@@ -268,7 +269,7 @@ def _bundle(ex: Example) -> list[str]:
     signed = SignedCheckpoint(
         1, 5, ex.root(5), sign_note(checkpoint.body(), ex.log, ORIGIN), (cosignature.line(),)
     )
-    keys = keys_document(ORIGIN, [("k1", ex.log.public_key, True)], [ex.witness_key])
+    keys = keys_document(ORIGIN, [LogKey("k1", ex.log.public_key, True)], [ex.witness_key])
     header = BundleHeader(ORIGIN, SCOPE, Visibility.INTERNAL, 5, ex.root(5), EXPORTED_AT)
     writer = BundleWriter(io.BytesIO(), header)
     writer.add_entries(ENTRIES)
