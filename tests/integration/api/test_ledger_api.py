@@ -248,6 +248,9 @@ async def test_internal_logs_exist_for_auditors_only(world) -> None:  # type: ig
             assert denied.status_code == 404, (path, role)
             assert denied.json()["type"] == "urn:yide:problem:ledger-scope-not-found"
     assert ORG in [s["name"] for s in (await auditor.get("/api/ledger/scopes")).json()]
+    for garbage in ("Bearer garbage", "Bearer eyJhbGciOiJub25lIn0.e30."):  # forged tokens are anonymous
+        response = await world[None].get(f"/api/ledger/scopes/{ORG}", headers={"Authorization": garbage})
+        assert response.status_code == 404
     for role in NOT_AUDITORS:
         assert ORG not in [s["name"] for s in (await world[role].get("/api/ledger/scopes")).json()]
 
