@@ -22,6 +22,7 @@ from api.controllers.accounts import AccountController
 from api.controllers.auth import AuthController
 from api.controllers.health import HealthController
 from api.controllers.imports import StaffImportController
+from api.controllers.ledger import LedgerController, TileController
 from api.controllers.org import RegionController, StaffController, UnitController
 from api.controllers.pages import HomePages
 from api.controllers.processes import ProcessController
@@ -29,7 +30,7 @@ from api.controllers.selection import ApprovalController, CampaignController, Ob
 from api.controllers.selection_nominations import CampaignNominationController, NominationController
 from api.controllers.selection_public import PublicCampaignController
 from api.controllers.selection_voting import VotingAdminController
-from api.deps import provide_client, provide_principal, provide_runtime
+from api.deps import provide_client, provide_principal, provide_runtime, provide_viewer
 from api.openapi import openapi_config, swagger_assets
 from api.problems import internal_error_handler
 from api.problems import plugin as problem_details
@@ -56,6 +57,8 @@ ROUTES = [
     ApprovalController,
     ObjectionController,
     PublicCampaignController,
+    LedgerController,
+    TileController,
 ]
 
 PAGES = [HomePages]
@@ -122,6 +125,7 @@ def create_app(rt: Runtime | None = None) -> Litestar:
             "rt": Provide(provide_runtime),
             "principal": Provide(provide_principal),
             "client": Provide(provide_client),
+            "viewer": Provide(provide_viewer),
         },
         on_app_init=[auth.on_app_init],
         plugins=[problem_details()],
