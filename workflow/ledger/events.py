@@ -72,6 +72,7 @@ class EventType(StrEnum):
     OBJECTION_TRANSITIONED = "selection:objection:transitioned"
     ANNOUNCEMENT_MADE = "selection:announcement:made"
 
+
 TITLES: dict[str, str] = {
     EventType.SCOPE_OPENED: "日志开启",
     EventType.WITNESS_ADDED: "登记见证人密钥",

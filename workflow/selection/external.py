@@ -1,46 +1,24 @@
-"""Where the selection calls the ledger service: one function per seam.
+"""Where the selection calls the ledger service: signed receipts and signed, stored checkpoints.
 
-The ledger service (signed receipts, stored checkpoints, bundle export, verifier plug-ins) is built
-in parallel. Until it is merged the functions here produce interim forms of the same things from
-what ``main`` already has, so that switching to the real ones touches this module only:
-
-* :func:`receipt_for`: a signed note (C2SP signed-note format, log key) over origin, leaf index,
-  leaf hash and time;
-* :func:`checkpoint_for`: a C2SP tlog-checkpoint signed by the log key over the scope's current
-  size and root (not yet stored or cosigned).
+The ballot ingest answers every accepted ballot with the log's signed receipt; the 公示 notice and
+the announcement each rest on a checkpoint signed and stored in the same transaction as the entries
+they refer to, so a reader can check the printed list against the log.
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 from workflow.ids import ScopeName
-from workflow.ledger.note import Checkpoint, sign_note
+from workflow.ledger.checkpoints import checkpoint_now, origin_of
+from workflow.ledger.receipts import receipt
 from workflow.ledger.service import Appended
-from workflow.ledger.tables import LedgerScope
 from workflow.runtime import Runtime
-
-RECEIPT_HEADER = "yide/receipt/v1"
-
-
-def log_origin(rt: Runtime, scope: ScopeName) -> str:
-    return f"{rt.settings.log_name}/{scope}"
 
 
 def receipt_for(rt: Runtime, appended: Appended) -> str:
-    """The log's signed statement that it holds ``appended`` at its index."""
-    origin = log_origin(rt, appended.scope)
-    body = "\n".join(
-        [
-            RECEIPT_HEADER,
-            origin,
-            str(appended.index),
-            base64.b64encode(appended.leaf_hash).decode("ascii"),
-            appended.time,
-        ]
-    )
-    return sign_note((body + "\n").encode("utf-8"), rt.keys.log_signer(), origin)
+    """The log's signed statement that it holds ``appended`` at its index (after the commit)."""
+    return receipt(rt, appended)
 
 
 @dataclass(frozen=True)
@@ -55,13 +33,6 @@ class Pinned:
 
 
 async def checkpoint_for(rt: Runtime, scope: ScopeName) -> Pinned:
-    """A signed checkpoint of the scope as it stands now (inside the caller's transaction)."""
-    row = (
-        await LedgerScope.select(LedgerScope.size, LedgerScope.root).where(LedgerScope.name == scope).first()
-    )
-    if row is None:
-        raise LookupError(scope)
-    origin = log_origin(rt, scope)
-    checkpoint = Checkpoint(origin, int(row["size"]), bytes.fromhex(row["root"]))
-    note = sign_note(checkpoint.body(), rt.keys.log_signer(), origin)
-    return Pinned(origin, checkpoint.size, checkpoint.root_hash, note)
+    """Sign and store the scope's checkpoint now (joins the caller's transaction)."""
+    signed = await checkpoint_now(rt, scope)
+    return Pinned(origin_of(rt, scope), signed.size, signed.root, signed.text())

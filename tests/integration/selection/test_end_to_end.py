@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,6 +43,7 @@ from tests.support.selection import (
 from workflow.clock import FixedClock
 from workflow.ledger.entry import Entry
 from workflow.ledger.tables import LedgerEntry, LedgerScope
+from workflow.ledger.verifier import verify_bundle
 from workflow.runtime import Runtime
 from workflow.selection.ballot import BALLOT_DOMAIN, BallotPayload, payload_bytes
 from workflow.selection.common import b64u_encode, canonical_json
@@ -59,7 +61,7 @@ from workflow.selection.rules import (
 )
 from workflow.selection.service_campaigns import run_due
 from workflow.selection.tally import format_score
-from workflow.selection.verify import verify_campaign
+from workflow.selection.verify import CHECK_IDS, verify_campaign
 
 pytestmark = [pytest.mark.usefixtures("clean_db"), pytest.mark.slow]
 
@@ -141,16 +143,16 @@ async def gated(team: Team, cid: int, action: str, *, scheduled: bool = False) -
     return await ok(second, 202 if scheduled else 200)  # type: ignore[no-any-return]
 
 
-async def test_a_full_campaign(rt: Runtime, app, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_full_campaign(rt: Runtime, app, clock: FixedClock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     clock.set(START.astimezone(UTC))
     team = await make_team(rt, app, units=3, staff_per_unit=4, organizers=2, reviewers=3)
     try:
-        await _run(rt, app, clock, team)
+        await _run(rt, app, clock, team, tmp_path)
     finally:
         await team.close()
 
 
-async def _run(rt: Runtime, app, clock: FixedClock, team: Team) -> None:  # type: ignore[no-untyped-def]
+async def _run(rt: Runtime, app, clock: FixedClock, team: Team, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ids = team.account_ids
     unit_a, unit_b, unit_c = team.org.units
     staff = team.org.staff
@@ -623,6 +625,15 @@ async def _run(rt: Runtime, app, clock: FixedClock, team: Team) -> None:  # type
     report = verify_campaign(entries)
     assert report.ok, report.failures()
     assert report.final_result_hash == results[1]["result_hash"]
+
+    # --- the auditor's exported bundle passes `yide verify`, the selection checks included -------
+    bundle = await team.auditor.get(f"/api/ledger/scopes/campaign-{cid}/bundle")
+    assert bundle.status_code == 200
+    path = tmp_path / f"campaign-{cid}.zip"
+    path.write_bytes(bundle.content)
+    verified = verify_bundle(path)
+    assert verified.ok, [r.as_json() for r in verified.results if r.status != "pass"]
+    assert {r.id for r in verified.results} >= set(CHECK_IDS)
 
 
 def _unit_of(team: Team, person: int):  # type: ignore[no-untyped-def]
