@@ -96,9 +96,12 @@ class UnexpectedOrigin(InvalidInput):
 # --- small checks ---------------------------------------------------------------------------------
 
 
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
+
+
 def _has_control(text: str) -> bool:
     """Signed notes forbid ASCII controls below U+0020 except the newline."""
-    return any(ch < " " and ch != "\n" for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 def _is_utf8(text: str) -> bool:
