@@ -50,6 +50,10 @@ HTTP_CODES = {
 }
 
 
+CLIENT_GONE = "client disconnected prematurely"
+"""Litestar's detail when the body stream ends early (litestar.connection.request)."""
+
+
 def problem_type(code: str) -> str:
     return PROBLEM_PREFIX + code
 
@@ -84,6 +88,10 @@ def from_http(exc: HTTPException) -> ProblemDetailsException:
     code, title = HTTP_CODES.get(exc.status_code, (f"http-{exc.status_code}", "HTTP error"))
     if isinstance(exc, NotAuthorizedException):
         code, title = "unauthenticated", "Authentication required"
+    if exc.status_code >= 500 and exc.detail == CLIENT_GONE:
+        # Litestar reports a client that hung up while sending its body as a 500; nothing is wrong
+        # on our side and nobody reads the answer, so it is neither logged as an incident nor a 5xx.
+        return ProblemDetailsException(status_code=400, type_=problem_type("client-disconnected"), title="")
     if exc.status_code >= 500:
         return _internal(exc)
     return ProblemDetailsException(
