@@ -117,7 +117,7 @@ def wait_for(port: int, seconds: float = 60) -> None:
 def wrk(
     url: str, path: str, ballots: Path, *, connections: int, duration: int, threads: int
 ) -> dict[str, float]:
-    env = {**os.environ, "BALLOTS": str(ballots), "BALLOT_PATH": path}
+    env = {**os.environ, "BALLOTS": str(ballots), "BALLOT_PATH": path, "BALLOT_SLICES": str(threads)}
     done = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(LUA), url],
         capture_output=True, text=True, env=env, check=True,

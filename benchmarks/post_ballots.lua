@@ -16,7 +16,7 @@ setup = function(thread)
   threads = threads + 1
 end
 init = function()
-  i = math.floor((offset or 0) * n / 4)
+  i = math.floor((offset or 0) * n / tonumber(os.getenv("BALLOT_SLICES") or "1"))
 end
 request = function()
   i = i + 1
