@@ -105,7 +105,7 @@ def test_revoke_and_reissue_a_lost_credential(frozen: Path, credentials: Path) -
     assert again.returncode == 1 and "already revoked" in again.stderr
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(frozen: Path, credentials: Path) -> Iterator[str]:
     seed(frozen, "open")
     port = _free_port()
@@ -142,3 +142,21 @@ def test_vote_from_the_command_line(frozen: Path, credentials: Path, server: str
     assert "accepted: tracking code" in voted.stdout
     blank = yide(frozen, "vote", "--url", server, "--campaign", "1", "--credential", credential)
     assert blank.returncode == 1 and "blank_not_allowed" in blank.stderr
+
+
+def test_the_campaign_bundle_passes_yide_verify(frozen: Path, credentials: Path, server: str) -> None:
+    credential = _sheet(credentials)[2]["投票凭证"]
+    with urllib.request.urlopen(f"{server}/api/public/campaigns/1") as response:
+        campaign = json.loads(response.read())
+    voted = yide(
+        frozen, "vote", "--url", server, "--campaign", "1", "--credential", credential, "--choose",
+        campaign["candidates"][1],
+    )  # fmt: skip
+    assert voted.returncode == 0, voted.stderr
+    bundle = frozen / "campaign-1.zip"
+    exported = yide(frozen, "export", "--scope", "campaign-1", "--out", str(bundle))
+    assert exported.returncode == 0, exported.stderr
+    verified = yide(frozen, "verify", str(bundle), "--json")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    checks = {c["id"]: c["status"] for c in json.loads(verified.stdout)["checks"]}
+    assert checks["C1"] == checks["B3"] == checks["S1"] == "pass"

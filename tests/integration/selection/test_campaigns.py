@@ -210,3 +210,29 @@ async def test_the_scheduler_opens_and_closes_phases_once(rt: Runtime, app, cloc
         assert moved.status_code == 409  # a phase that has begun keeps its time
     finally:
         await team.close()
+
+
+async def test_the_credential_authority_is_never_the_organizer(rt: Runtime, app) -> None:  # type: ignore[no-untyped-def]
+    from workflow.accounts import service as accounts
+    from workflow.accounts.roles import OPERATOR, Grant, Role
+    from workflow.errors import DomainError
+
+    team = await make_team(rt, app, units=1, staff_per_unit=1)
+    try:
+        with pytest.raises(DomainError):
+            await accounts.create_account(
+                rt,
+                username="both-hats",
+                display_name="x",
+                password="correct-horse-battery",
+                grants=[Grant(Role.ORGANIZER), Grant(Role.CREDENTIAL_AUTHORITY)],
+                staff_id=None,
+                actor=OPERATOR.ledger_actor,
+            )
+        cid = (await ok(await _create(team.organizer)))["id"]
+        key = {"public_key": "A" * 43, "weight": 1}
+        for client in (team.organizer, team.reviewer, team.auditor):
+            denied = await client.post(f"/api/campaigns/{cid}/credentials", json={"credentials": [key]})
+            assert denied.status_code == 403 and denied.json()["type"] == "urn:yide:problem:role-required"
+    finally:
+        await team.close()
