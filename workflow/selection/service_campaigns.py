@@ -724,6 +724,8 @@ async def _approve(
         if expected_version is not None and subject == "campaign":
             check_version(row, expected_version)
         process: type[Process] = CampaignProcess if subject == "campaign" else ObjectionProcess
+        if subject == "objection":
+            await results.require_review(campaign_id)
         if action not in process(state).allowed():
             raise IllegalTransition(
                 f"{action!r} is not allowed now", state=state, allowed=process(state).allowed()

@@ -24,7 +24,7 @@ from workflow.documents.notice import (
     notice_text,
     rows_from_tally,
 )
-from workflow.errors import DomainError, ErrorKind, InvalidInput, NotFound, RateLimited
+from workflow.errors import Conflict, DomainError, ErrorKind, InvalidInput, NotFound, RateLimited
 from workflow.ledger.events import EventType
 from workflow.org.tables import Department
 from workflow.runtime import Runtime
@@ -551,6 +551,16 @@ async def lodge_objection(
     }
 
 
+async def require_review(campaign_id: int) -> None:
+    """Objections are examined and resolved while the campaign is in objection review."""
+    campaign = await get_campaign(campaign_id, lock=True)
+    if campaign.status != CampaignState.objection_review:
+        raise Conflict(
+            "start the objection review of the campaign first (action review_objections)",
+            state=campaign.status,
+        )
+
+
 def objection_view(row: Objection, *, personal: bool) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": row.id,
@@ -597,6 +607,7 @@ async def start_objection_review(
     now = rt.clock.now()
     async with write_transaction():
         row = await load_objection(objection_id, lock=True)
+        await require_review(row.campaign)
         await fire(
             row,
             ObjectionProcess,

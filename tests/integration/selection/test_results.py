@@ -129,8 +129,10 @@ async def test_objections_before_the_notice_are_refused_and_a_dismissal_needs_no
         assert lodged["receipt"] and lodged["status"] == "lodged"
         ghost = await _objection(team.public, v.id, "n999999")
         assert ghost.status_code == 404
-        await act(team.organizer, v.id, "review_objections")
         listed = await ok(await team.reviewer.get(f"/api/campaigns/{v.id}/objections"), 200)
+        too_soon = await team.reviewer.post(f"/api/objections/{listed[0]['id']}/review", json={"version": 1})
+        assert too_soon.status_code == 409  # the campaign's objection review has not started
+        await act(team.organizer, v.id, "review_objections")
         assert (
             await team.unit_admins[team.org.units[0]].get(f"/api/campaigns/{v.id}/objections")
         ).status_code == 403
