@@ -621,11 +621,10 @@ async def request_code(rt: Runtime, campaign_id: int, *, phone: str, client: str
     settings = rt.settings.selection
     number = normalise_phone(phone)
     now = rt.clock.now()
-    async with read_transaction():
-        row = await _public_campaign(campaign_id)
-    phone_id = phone_hash(number, campaign=row.uid, salt=bytes.fromhex(row.phone_salt))
     code = new_code()
-    async with write_transaction():
+    async with write_transaction():  # one transaction: on SQLite each one is a new connection
+        row = await _public_campaign(campaign_id)
+        phone_id = phone_hash(number, campaign=row.uid, salt=bytes.fromhex(row.phone_salt))
         per_phone = await throttle.hit("otp-phone", f"{campaign_id}:{phone_id}", seconds=3600, now=now)
         per_ip = await throttle.hit("otp-ip", client, seconds=3600, now=now)
         if per_phone <= settings.otp_per_phone_per_hour and per_ip <= settings.otp_per_ip_per_hour:
