@@ -32,6 +32,7 @@ async def _token(client: httpx.AsyncClient, rt: Runtime, cid: int, phone: str = 
 
 
 async def test_codes_expire_allow_few_attempts_and_are_throttled(rt: Runtime, app, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    clock.set(clock.now().replace(minute=1, second=0))  # the hourly throttle window must not roll over
     v = await voting_campaign(rt)
     client = client_for(app)
     base = f"/api/public/campaigns/{v.id}/phone-codes"
