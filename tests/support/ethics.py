@@ -1,0 +1,51 @@
+"""Principals and a small organisation for the ethics service tests, built through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.support.factories import Org, make_account, make_org
+from workflow.accounts.roles import Grant, Principal, Role
+from workflow.ids import AccountId, StaffId, UnitId
+from workflow.runtime import Runtime
+
+
+@dataclass
+class People:
+    org: Org
+    unit: UnitId
+    office: Principal
+    office2: Principal
+    head: Principal
+    staff: dict[StaffId, Principal]
+    organizer: Principal
+    auditor: Principal
+
+
+async def principal(
+    rt: Runtime, username: str, role: Role, *, unit: UnitId | None = None, department: int | None = None,
+    staff: StaffId | None = None,
+) -> Principal:
+    account = await make_account(rt, username, role, unit=unit, department=department, staff=staff)  # type: ignore[arg-type]
+    grant = Grant(
+        role,
+        unit if role == Role.UNIT_ADMIN else None,
+        department if role == Role.DEPARTMENT_HEAD else None,  # type: ignore[arg-type]
+    )
+    return Principal(AccountId(account), username, username, staff if role == Role.STAFF else None, (grant,))
+
+
+async def make_people(rt: Runtime, *, staff_per_unit: int = 6, units: int = 1) -> People:
+    org = await make_org(rt, units=units, staff_per_unit=staff_per_unit)
+    unit = org.units[0]
+    staff_ids = org.staff[unit]
+    return People(
+        org=org,
+        unit=unit,
+        office=await principal(rt, "office", Role.UNIT_ADMIN, unit=unit),
+        office2=await principal(rt, "office2", Role.UNIT_ADMIN, unit=unit),
+        head=await principal(rt, "head", Role.DEPARTMENT_HEAD, department=org.departments[unit][0]),
+        staff={s: await principal(rt, f"staff{s}", Role.STAFF, staff=s) for s in staff_ids},
+        organizer=await principal(rt, "organizer", Role.ORGANIZER),
+        auditor=await principal(rt, "auditor", Role.AUDITOR),
+    )
