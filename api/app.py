@@ -18,6 +18,15 @@ from api.access import EXCLUDE_FROM_AUTH, access_of
 from api.auth import jwt_auth
 from api.controllers.accounts import AccountController
 from api.controllers.auth import AuthController
+from api.controllers.ethics import (
+    EthicsCycleController,
+    EthicsFileController,
+    EthicsOverviewController,
+    EthicsPolicyController,
+    EthicsYearController,
+)
+from api.controllers.ethics_feedback import PublicWardController, SmsImportController, WardController
+from api.controllers.ethics_records import EthicsAttachmentController, EthicsRecordController
 from api.controllers.health import HealthController
 from api.controllers.imports import StaffImportController
 from api.controllers.org import RegionController, StaffController, UnitController
@@ -40,6 +49,16 @@ ROUTES = [
     StaffController,
     StaffImportController,
     ProcessController,
+    EthicsPolicyController,
+    EthicsYearController,
+    EthicsOverviewController,
+    EthicsCycleController,
+    EthicsFileController,
+    EthicsRecordController,
+    EthicsAttachmentController,
+    SmsImportController,
+    WardController,
+    PublicWardController,
 ]
 
 
