@@ -23,7 +23,12 @@ class People:
 
 
 async def principal(
-    rt: Runtime, username: str, role: Role, *, unit: UnitId | None = None, department: int | None = None,
+    rt: Runtime,
+    username: str,
+    role: Role,
+    *,
+    unit: UnitId | None = None,
+    department: int | None = None,
     staff: StaffId | None = None,
 ) -> Principal:
     account = await make_account(rt, username, role, unit=unit, department=department, staff=staff)  # type: ignore[arg-type]
@@ -49,3 +54,30 @@ async def make_people(rt: Runtime, *, staff_per_unit: int = 6, units: int = 1) -
         organizer=await principal(rt, "organizer", Role.ORGANIZER),
         auditor=await principal(rt, "auditor", Role.AUDITOR),
     )
+
+
+_SHARED_HASH: dict[str, str] = {}
+
+
+async def quick_staff_accounts(staff: list[StaffId], prefix: str = "s") -> dict[StaffId, str]:
+    """Staff accounts (role ``staff``) sharing one password hash: argon2 once, not once per person.
+
+    Test set-up only: the accounts are inserted directly, so the org log does not record them. Logging
+    in still goes through ``/api/auth/login`` and verifies the hash like any login.
+    """
+    from tests.support.factories import PASSWORD
+    from workflow.accounts.passwords import hash_password
+    from workflow.accounts.tables import Account, RoleGrant
+
+    if "hash" not in _SHARED_HASH:
+        _SHARED_HASH["hash"] = hash_password(PASSWORD)
+    names: dict[StaffId, str] = {}
+    for staff_id in staff:
+        username = f"{prefix}{staff_id}"
+        account = Account(
+            username=username, display_name=username, password_hash=_SHARED_HASH["hash"], staff=staff_id
+        )
+        await account.save()
+        await RoleGrant(account=account.id, role=Role.STAFF).save()
+        names[staff_id] = username
+    return names
