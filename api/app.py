@@ -30,11 +30,13 @@ from api.controllers.ethics_records import EthicsAttachmentController, EthicsRec
 from api.controllers.health import HealthController
 from api.controllers.imports import StaffImportController
 from api.controllers.org import RegionController, StaffController, UnitController
+from api.controllers.pages import HomePages
 from api.controllers.processes import ProcessController
 from api.deps import provide_client, provide_principal, provide_runtime
 from api.openapi import openapi_config, swagger_assets
 from api.problems import internal_error_handler
 from api.problems import plugin as problem_details
+from api.web import static_router, template_config
 from workflow.db import close_pool, start_pool
 from workflow.migrate import require_migrated
 from workflow.runtime import Runtime
@@ -60,6 +62,9 @@ ROUTES = [
     WardController,
     PublicWardController,
 ]
+
+PAGES = [HomePages]
+"""Server-rendered voter and public pages (HTML, not in the OpenAPI document)."""
 
 
 def _is_openapi_document(path: str) -> bool:
@@ -108,7 +113,8 @@ def create_app(rt: Runtime | None = None) -> Litestar:
                 await close_pool()
 
     app = Litestar(
-        route_handlers=[*ROUTES, swagger_assets()],
+        route_handlers=[*ROUTES, *PAGES, swagger_assets(), static_router()],
+        template_config=template_config(),
         dependencies={
             "rt": Provide(provide_runtime),
             "principal": Provide(provide_principal),
