@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypeVar
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -48,7 +48,7 @@ from api.schemas.ethics import (
     YearPageOut,
 )
 from workflow.accounts.roles import Principal, Role
-from workflow.ethics import feed
+from workflow.ethics import feed, printing
 from workflow.ethics import service_cycle as cycles
 from workflow.ethics import service_files as files
 from workflow.ethics import service_grading as grading
@@ -70,8 +70,26 @@ AGGREGATE_READERS = roles(Role.ORGANIZER, Role.UNIT_ADMIN, Role.AUDITOR)
 BUREAU = roles(Role.ORGANIZER, Role.AUDITOR)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def out(view: Any, kind: type[T]) -> T:
     return msgspec.convert(view, kind)
+
+
+def download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    """A file to save, named in UTF-8 (RFC 6266 / 5987), never rendered inline."""
+    from urllib.parse import quote  # noqa: PLC0415
+
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 class EthicsPolicyController(Controller):
@@ -225,6 +243,38 @@ class EthicsYearController(Controller):
         """The unit's result table (the per-unit Excel export prints these rows)."""
         return out(await reports.unit_report(principal, year_id), UnitReportOut)
 
+    @get(
+        "/{year_id:int}/report.xlsx",
+        guards=[NAMED_READERS],
+        operation_id="DownloadEthicsUnitReport",
+        media_type=XLSX,
+    )
+    async def unit_report_xlsx(
+        self, year_id: FromPath[IdParam], principal: NamedDependency[Principal]
+    ) -> Response[bytes]:
+        """The unit's result table as an Excel workbook."""
+        report = await reports.unit_report(principal, year_id)
+        return download(
+            printing.unit_xlsx(report), XLSX, f"{report['year']}年度医德考评结果-{report['unit']}.xlsx"
+        )
+
+    @get(
+        "/{year_id:int}/forms.pdf",
+        guards=[roles(Role.DEPARTMENT_HEAD, Role.UNIT_ADMIN, Role.AUDITOR)],
+        operation_id="DownloadEthicsForms",
+        media_type="application/pdf",
+    )
+    async def forms_pdf(
+        self,
+        year_id: FromPath[IdParam],
+        rt: NamedDependency[Runtime],
+        principal: NamedDependency[Principal],
+        department_id: FromQuery[IdParam | None] = None,
+    ) -> Response[bytes]:
+        """Every readable file's 医德考评表 in one PDF (a department head: the department)."""
+        found = await reports.forms(rt, principal, year_id, department_id=department_id)
+        return download(printing.forms_pdf(found), "application/pdf", f"医德考评表-{year_id}.pdf")
+
     @get("/{year_id:int}/cycles", guards=[FILE_READERS], operation_id="ListEthicsCycles")
     async def list_cycles(
         self,
@@ -256,6 +306,14 @@ class EthicsOverviewController(Controller):
         """The bureau's grade distribution per unit (counts only)."""
         return out(await reports.bureau_overview(principal, year), OverviewOut)
 
+    @get("/api/ethics/overview.xlsx", guards=[BUREAU], operation_id="DownloadEthicsOverview", media_type=XLSX)
+    async def overview_xlsx(
+        self, principal: NamedDependency[Principal], year: FromQuery[Year]
+    ) -> Response[bytes]:
+        """The bureau overview as an Excel workbook."""
+        overview = await reports.bureau_overview(principal, year)
+        return download(printing.overview_xlsx(overview), XLSX, f"{year}年度医德考评等次分布.xlsx")
+
 
 class EthicsCycleController(Controller):
     path = "/api/ethics/cycles"
@@ -271,6 +329,20 @@ class EthicsCycleController(Controller):
     ) -> FormOut:
         """The 医德考评表 data of one person and year (the A4 PDF prints exactly this)."""
         return out(await reports.form(rt, principal, cycle_id), FormOut)
+
+    @get(
+        "/{cycle_id:int}/form.pdf",
+        guards=[FILE_READERS],
+        operation_id="DownloadEthicsForm",
+        media_type="application/pdf",
+    )
+    async def form_pdf(
+        self, cycle_id: FromPath[IdParam], rt: NamedDependency[Runtime], principal: NamedDependency[Principal]
+    ) -> Response[bytes]:
+        """The 医德考评表 as a printable A4 PDF (Chinese text embedded, verification QR code)."""
+        data = await reports.form(rt, principal, cycle_id)
+        name = f"{data['year']}年度医德考评表-{data['staff']['name']}.pdf"
+        return download(printing.form_pdf(data), "application/pdf", name)
 
     @post("/{cycle_id:int}/self-evaluation", guards=[roles(Role.STAFF)], operation_id="SubmitSelfEvaluation")
     async def self_evaluation(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
@@ -11,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from api.access import roles
-from api.controllers.ethics import FILE_READERS, OFFICE, out
+from api.controllers.ethics import FILE_READERS, OFFICE, download, out
 from api.schemas.common import IdParam, LimitParam
 from api.schemas.ethics import ApproveIn, RecordIn, RecordOut, RecordPageOut, RejectIn, Year
 from workflow.accounts.roles import Principal, Role
@@ -142,12 +140,4 @@ class EthicsAttachmentController(Controller):
         self, attachment_id: FromPath[IdParam], principal: NamedDependency[Principal]
     ) -> Response[bytes]:
         content, media_type, filename = await records.attachment(principal, attachment_id)
-        return Response(
-            content,
-            media_type=media_type,
-            headers={
-                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return download(content, media_type, filename)

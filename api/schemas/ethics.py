@@ -245,7 +245,7 @@ class FinalizedOut(msgspec.Struct):
 
 class ArchivedOut(msgspec.Struct):
     archived: int
-    checkpoint: dict[str, Any] | None
+    checkpoint: CheckpointOut | None
 
 
 # --- files and file-years -----------------------------------------------------------------------------------
@@ -703,12 +703,22 @@ class SatisfactionOut(msgspec.Struct):
 class OpinionOut(msgspec.Struct):
     text: str
     grade: str | None
+    signer: str
     signed_on: dt.datetime | None
+
+
+class CheckpointOut(msgspec.Struct):
+    origin: str
+    size: int
+    root_hash: str
+    """Hex RFC 9162 root of the year's log at ``size`` entries."""
+    signed: bool
 
 
 class VerificationOut(msgspec.Struct):
     scope: str
-    checkpoint: dict[str, Any] | None
+    url: str
+    checkpoint: CheckpointOut | None
 
 
 class FormOut(msgspec.Struct):

@@ -14,16 +14,17 @@ from typing import Any, Final
 import msgspec
 
 from workflow.accounts.roles import Principal, Role
+from workflow.accounts.tables import Account
 from workflow.db import read_transaction
 from workflow.errors import NotFound, PermissionDenied
-from workflow.ethics.anchors import latest_checkpoint
+from workflow.ethics.anchors import latest_checkpoint, verification_url
 from workflow.ethics.common import from_cents, load_year, scope_of, year_policy
 from workflow.ethics.policy import Grade
 from workflow.ethics.rules import Score
 from workflow.ethics.service_files import feedback_view, require_cycle
 from workflow.ethics.states import CycleState, RecordState
-from workflow.ethics.tables import DailyRecord, EthicsCycle, EthicsScore, EthicsYear
-from workflow.ids import StaffId, UnitId
+from workflow.ethics.tables import DailyRecord, EthicsAppeal, EthicsCycle, EthicsScore, EthicsYear
+from workflow.ids import DepartmentId, StaffId, UnitId
 from workflow.org.access import ethics_file_scope, is_ethics_office
 from workflow.org.states import Gender
 from workflow.org.tables import Staff, Unit
@@ -87,6 +88,19 @@ async def form(rt: Runtime, p: Principal, cycle_id: int) -> dict[str, Any]:
             .order_by(DailyRecord.occurred_on)
         )
         feedback = await feedback_view(StaffId(row.staff), row.year, policy)
+        decided = (
+            await EthicsAppeal.select(
+                EthicsAppeal.decided_at, EthicsAppeal.decision, EthicsAppeal.decision_reasons
+            )
+            .where((EthicsAppeal.cycle == cycle_id) & (EthicsAppeal.decision != ""))
+            .order_by(EthicsAppeal.id)
+        )
+        signers = {
+            a["id"]: a["display_name"]
+            for a in await Account.select(Account.id, Account.display_name).where(
+                Account.id.is_in([i for i in (row.department_by, row.unit_by) if i] or [0])
+            )
+        }
     cycle = row.to_dict()
     score = msgspec.json.decode(score_row["detail"], type=Score) if score_row else None
     grade, note = shown_grade(cycle, score_row)
@@ -138,18 +152,35 @@ async def form(rt: Runtime, p: Principal, cycle_id: int) -> dict[str, Any]:
         },
         "self_summary": row.self_summary,
         "self_evaluation": {
-            "text": row.self_summary,
+            "text": "",  # the summary itself is printed above; the self-evaluation is its grade
             "grade": row.self_grade or None,
+            "signer": person["name"] if row.self_summary else "",
             "signed_on": row.self_at,
         },
         "department": {
             "text": row.department_opinion,
             "grade": row.department_grade or None,
+            "signer": signers.get(row.department_by, ""),
             "signed_on": row.department_at,
         },
-        "unit": {"text": row.unit_opinion, "grade": row.unit_grade or None, "signed_on": row.unit_at},
+        "unit": {
+            "text": "\n".join(
+                [row.unit_opinion]
+                + [
+                    f"复核（{'维持' if a['decision'] == 'maintain' else '变更'}）：{a['decision_reasons']}"
+                    for a in decided
+                ]
+            ),
+            "grade": row.unit_grade or None,
+            "signer": signers.get(row.unit_by, ""),
+            "signed_on": row.unit_at,
+        },
         "explanation": [] if score is None else [e.text for e in score.explanation],
-        "verification": {"scope": year_row.scope, "checkpoint": checkpoint},
+        "verification": {
+            "scope": year_row.scope,
+            "url": verification_url(rt, scope_of(year_row)),
+            "checkpoint": checkpoint,
+        },
     }
 
 
@@ -313,3 +344,26 @@ async def notice(p: Principal, year_id: int) -> dict[str, Any]:
             for r in rows
         ],
     }
+
+
+async def forms(
+    rt: Runtime, p: Principal, year_id: int, *, department_id: int | None
+) -> list[dict[str, Any]]:
+    """The forms of every file of a year the caller may read (optionally one department)."""
+    from workflow.ethics.service_files import list_cycles  # noqa: PLC0415
+
+    found: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        page = await list_cycles(
+            p,
+            year_id=year_id,
+            department_id=None if department_id is None else DepartmentId(department_id),
+            status=None,
+            cursor=cursor,
+            limit=500,
+        )
+        found.extend([await form(rt, p, c["id"]) for c in page.items])
+        if page.next_cursor is None:
+            return found
+        cursor = page.next_cursor

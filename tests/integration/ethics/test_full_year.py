@@ -13,6 +13,7 @@ name, staff number or text.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -21,10 +22,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 
 from tests.support.ethics import quick_staff_accounts
 from tests.support.factories import login, make_account, make_org, signed_in
+from tests.unit.documents.pdftools import Pdf, cjk_fonts
 from workflow.accounts.roles import Role
 from workflow.clock import FixedClock
 from workflow.ethics.feed import FilesEthicsFeed
@@ -37,6 +40,7 @@ from workflow.runtime import Runtime
 
 pytestmark = pytest.mark.slow
 
+PUBLIC_URL = "http://127.0.0.1:8000"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 PDF = b"%PDF-1.4\n% evidence\n"
 
@@ -458,7 +462,37 @@ async def test_a_year_of_forty_staff(unit: Unit, clock: FixedClock, rt: Runtime)
     file = await ok(await unit.people[S[0]].get(f"/api/ethics/staff/{S[0]}/file"))
     assert file["years"][0]["final_grade"] == "good" and len(file["penalties"]) == 1
 
+    await _check_the_printed_documents(unit, year_id, mine["id"])
     await _check_the_log(unit, year["scope"])
+
+
+async def _check_the_printed_documents(unit: Unit, year_id: int, cycle_id: int) -> None:
+    """The 医德考评表 PDF reads back in Chinese with its QR code; the Excel exports open."""
+    response = await unit.people[unit.staff[0]].get(f"/api/ethics/cycles/{cycle_id}/form.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert "attachment" in response.headers["content-disposition"]
+    with Pdf(response.content) as pdf:
+        text = pdf.flat_text()
+        assert "2025年度医务人员医德考评表" in text and unit.names[unit.staff[0]][0] in text
+        assert "良好" in text and "复核：投诉部分属实，改扣5分" in text
+        assert all(embedded for _, embedded in cjk_fonts(pdf))
+        last = pdf.pages()
+        assert pdf.qr_codes(last) == [f"{PUBLIC_URL}/verify/ethics-2025-unit-{unit.unit}"]
+        pdf.artifact("ethics-form-full-year-1")
+        pdf.artifact(f"ethics-form-full-year-{last}", page=last)
+    workbook = await unit.office.get(f"/api/ethics/years/{year_id}/report.xlsx")
+    assert workbook.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("序号", "工号", "姓名") and len(rows) == 41
+    overview = await unit.organizer.get("/api/ethics/overview.xlsx", params={"year": 2025})
+    summary = list(
+        openpyxl.load_workbook(io.BytesIO(overview.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert summary[1][:7] == ("单位1", 40, 6, 32, 0, 2, 0)
+    batch = await unit.head_of(unit.staff[0]).get(f"/api/ethics/years/{year_id}/forms.pdf")
+    with Pdf(batch.content) as pdf:
+        assert pdf.pages() >= 20  # the head's department: 20 forms, at least a page each
 
 
 async def _cycles(client: httpx.AsyncClient, year_id: int) -> list[dict[str, Any]]:
