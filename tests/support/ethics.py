@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.support.factories import Org, make_account, make_org
+from tests.support.factories import Org, make_org
 from workflow.accounts.roles import Grant, Principal, Role
 from workflow.ids import AccountId, StaffId, UnitId
 from workflow.runtime import Runtime
+
+_SHARED_HASH: dict[str, str] = {}
 
 
 @dataclass
@@ -31,12 +33,12 @@ async def principal(
     department: int | None = None,
     staff: StaffId | None = None,
 ) -> Principal:
-    account = await make_account(rt, username, role, unit=unit, department=department, staff=staff)  # type: ignore[arg-type]
     grant = Grant(
         role,
         unit if role == Role.UNIT_ADMIN else None,
         department if role == Role.DEPARTMENT_HEAD else None,  # type: ignore[arg-type]
     )
+    account = await quick_account(username, grant, staff if role == Role.STAFF else None)
     return Principal(AccountId(account), username, username, staff if role == Role.STAFF else None, (grant,))
 
 
@@ -56,14 +58,11 @@ async def make_people(rt: Runtime, *, staff_per_unit: int = 6, units: int = 1) -
     )
 
 
-_SHARED_HASH: dict[str, str] = {}
+async def quick_account(username: str, grant: Grant, staff: StaffId | None) -> int:
+    """An account with one grant and the shared test password, hashed once for the whole session.
 
-
-async def quick_staff_accounts(staff: list[StaffId], prefix: str = "s") -> dict[StaffId, str]:
-    """Staff accounts (role ``staff``) sharing one password hash: argon2 once, not once per person.
-
-    Test set-up only: the accounts are inserted directly, so the org log does not record them. Logging
-    in still goes through ``/api/auth/login`` and verifies the hash like any login.
+    Test set-up only: inserted directly, so the org log does not record it. Logging in still goes
+    through ``/api/auth/login`` and verifies the hash like any login.
     """
     from tests.support.factories import PASSWORD
     from workflow.accounts.passwords import hash_password
@@ -71,13 +70,21 @@ async def quick_staff_accounts(staff: list[StaffId], prefix: str = "s") -> dict[
 
     if "hash" not in _SHARED_HASH:
         _SHARED_HASH["hash"] = hash_password(PASSWORD)
+    account = Account(
+        username=username, display_name=username, password_hash=_SHARED_HASH["hash"], staff=staff
+    )
+    await account.save()
+    await RoleGrant(
+        account=account.id, role=grant.role, unit=grant.unit_id, department=grant.department_id
+    ).save()
+    return int(account.id)
+
+
+async def quick_staff_accounts(staff: list[StaffId], prefix: str = "s") -> dict[StaffId, str]:
+    """Staff accounts (role ``staff``), see :func:`quick_account`."""
     names: dict[StaffId, str] = {}
     for staff_id in staff:
         username = f"{prefix}{staff_id}"
-        account = Account(
-            username=username, display_name=username, password_hash=_SHARED_HASH["hash"], staff=staff_id
-        )
-        await account.save()
-        await RoleGrant(account=account.id, role=Role.STAFF).save()
+        await quick_account(username, Grant(Role.STAFF), staff_id)
         names[staff_id] = username
     return names
