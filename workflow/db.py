@@ -9,7 +9,7 @@ row locks with ``SELECT … FOR UPDATE``. Services only ever call :func:`write_t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -125,3 +125,41 @@ async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
 
     result = await engine().run_querystring(QueryString(sql, *args))
     return list(result or [])
+
+
+def _transaction_connection() -> Any:
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("bulk reads and writes run inside read_transaction() or write_transaction()")
+    return transaction.connection
+
+
+async def fetch_rows(sql: str, *args: Any) -> list[Sequence[Any]]:
+    """Rows as tuples, in the current transaction: for bulk reads where a dict per row is the cost.
+
+    ``sql`` uses ``{}`` placeholders like :func:`raw`. Columns come in the order selected.
+    """
+    from piccolo.querystring import QueryString  # noqa: PLC0415
+
+    db = engine()
+    text, params = QueryString(sql, *args).compile_string(db.engine_type)
+    connection = _transaction_connection()
+    if db.engine_type == "sqlite":
+        cursor = await connection.execute(text, params)
+        cursor.row_factory = None  # Piccolo's connections build a dict per row
+        rows: list[Sequence[Any]] = list(await cursor.fetchall())
+        await cursor.close()
+        return rows
+    return list(await connection.fetch(text, *params))
+
+
+async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows in the current transaction: ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
+    if not rows:
+        return
+    connection = _transaction_connection()
+    if is_sqlite():
+        marks = ", ".join("?" for _ in columns)
+        await connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
+        return
+    await connection.copy_records_to_table(table, columns=list(columns), records=rows)

@@ -110,7 +110,9 @@ class _Seeder:
     ) -> None:
         lines = ["回访编号,工号,回复日期,回复内容"]
         for index, person in enumerate(staff[: len(SMS_COMMENTS)]):
-            lines.append(f"{year}-{person['staff_no']}-c,{person['staff_no']},{year}-03-15,{SMS_COMMENTS[index]}")
+            lines.append(
+                f"{year}-{person['staff_no']}-c,{person['staff_no']},{year}-03-15,{SMS_COMMENTS[index]}"
+            )
         for person in staff:
             for n in range(self.rng.randint(10, 45)):
                 day = date(year, self.rng.randint(1, months), self.rng.randint(1, 28))

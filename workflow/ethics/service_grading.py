@@ -25,7 +25,7 @@ from typing import Any, Final
 import msgspec
 
 from workflow.accounts.roles import Principal
-from workflow.db import raw, read_transaction, write_transaction
+from workflow.db import fetch_rows, insert_rows, raw, read_transaction, write_transaction
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.ethics.common import (
     beijing_date,
@@ -38,7 +38,7 @@ from workflow.ethics.common import (
 )
 from workflow.ethics.feedback import Answer, FeedbackSummary, summary_from_counts
 from workflow.ethics.machine import CycleFacts, CycleProcess
-from workflow.ethics.policy import EthicsPolicy, Grade, QuotaScope, RecordKind, Severity, fmt
+from workflow.ethics.policy import EthicsPolicy, Grade, QuotaScope, RecordKind, Severity, SocialMode, fmt
 from workflow.ethics.rules import (
     EthicsRecord,
     QuotaOutcome,
@@ -50,7 +50,7 @@ from workflow.ethics.rules import (
 )
 from workflow.ethics.states import CycleState, RecordState
 from workflow.ethics.tables import EthicsCycle, EthicsScore, EthicsYear
-from workflow.ids import EthicsRecordId, StaffId, UnitId
+from workflow.ids import StaffId, UnitId
 from workflow.ledger.events import EventType
 from workflow.ledger.service import Record, append
 from workflow.org.access import require_ethics_office
@@ -108,29 +108,38 @@ async def _cycles(year_id: int) -> list[dict[str, Any]]:
     )
 
 
+class StoredRecord(EthicsRecord, frozen=True, kw_only=True):
+    """A record read back in bulk: it was validated by ``EthicsRecord`` when it was filed, and points
+    come from integer hundredths, so the batch skips re-validating half a million of them."""
+
+    def __post_init__(self) -> None:
+        return None
+
+
 async def _records(unit_id: int, year: int, staff_id: int | None = None) -> dict[int, list[EthicsRecord]]:
+    # ``+ 0`` makes the integer columns expressions without a declared type, so SQLite hands back
+    # native ints instead of calling Piccolo's Python INTEGER converter three times per row (3× faster).
     sql = (
-        "SELECT id, staff, kind, item, points, category, severity, veto, status FROM ethics_record"
-        " WHERE unit = {} AND year = {}"
+        "SELECT id + 0, staff + 0, kind, item, points + 0, category, severity, veto, status"
+        " FROM ethics_record WHERE unit = {} AND year = {}"
     )
     args: list[Any] = [unit_id, year]
     if staff_id is not None:
         sql += " AND staff = {}"
         args.append(staff_id)
     by_staff: dict[int, list[EthicsRecord]] = defaultdict(list)
-    kinds, severities, states = _KINDS, _SEVERITIES, _STATES
-    for r in await raw(sql, *args):
-        severity = r["severity"]
-        by_staff[r["staff"]].append(
-            EthicsRecord(
-                id=EthicsRecordId(r["id"]),
-                kind=kinds[r["kind"]],
-                item=r["item"],
-                points=from_cents(r["points"]),
-                category=r["category"],
+    kinds, severities, states, points = _KINDS, _SEVERITIES, _STATES, from_cents
+    for record_id, staff, kind, item, cents, category, severity, veto, status in await fetch_rows(sql, *args):
+        by_staff[staff].append(
+            StoredRecord(
+                id=record_id,
+                kind=kinds[kind],
+                item=item,
+                points=points(cents),
+                category=category,
                 severity=None if severity is None else severities[severity],
-                veto=r["veto"],
-                state=states[r["status"]],
+                veto=veto,
+                state=states[status],
             )
         )
     return by_staff
@@ -220,6 +229,17 @@ async def save_score(
         update |= {EthicsScore.suggested: "", EthicsScore.outcome: "", EthicsScore.rank: None}
         await EthicsYear.update({EthicsYear.grading_stale: True}).where(EthicsYear.id == year_row.id)
     await EthicsScore.update(update).where(EthicsScore.id == existing["id"])
+
+
+SCORE_VALUE_COLUMNS: Final = (
+    "total",
+    "deductions",
+    "raw_deductions",
+    "bonus",
+    "provisional",
+    "vetoed",
+    "detail",
+)
 
 
 def _columns(values: dict[str, Any]) -> dict[Any, Any]:
@@ -362,9 +382,13 @@ def _score_all(
     scores: dict[int, Score] = {}
     total = len(cycles)
     no_feedback: tuple[dict[Answer | None, int], dict[Answer | None, int]] = ({}, {})
+    # Without any reply and in records mode a summary changes nothing (feedback only reaches the
+    # score as verified records), so the batch skips building one for people nobody rated.
+    skip_empty = policy.feedback.mode is SocialMode.RECORDS
     for n, cycle in enumerate(cycles, start=1):
         staff = cycle["staff"]
-        feedback = _summary(staff, year, policy, counts.get(staff, no_feedback))
+        mine = counts.get(staff)
+        feedback = None if mine is None and skip_empty else _summary(staff, year, policy, mine or no_feedback)
         scores[cycle["id"]] = score_person(
             StaffId(staff), year, records.get(staff, ()), policy, feedback=feedback
         )
@@ -409,20 +433,33 @@ async def _store_scores(
     rows = []
     for cycle in cycles:
         entry = entries[cycle["id"]]
+        values = score_values(scores[cycle["id"]])
         rows.append(
-            EthicsScore(
-                cycle=cycle["id"],
-                ethics_year=year_row.id,
-                suggested="" if entry.grade is None else entry.grade.value,
-                outcome=entry.outcome.value,
-                rank=entry.rank,
-                quota_group=group_of[cycle["staff"]],
-                computed_at=now,
-                **score_values(scores[cycle["id"]]),
+            (
+                cycle["id"],
+                year_row.id,
+                *(values[c] for c in SCORE_VALUE_COLUMNS),
+                "" if entry.grade is None else entry.grade.value,
+                entry.outcome.value,
+                entry.rank,
+                group_of[cycle["staff"]],
+                now,
             )
         )
-    for start in range(0, len(rows), INSERT_BATCH):
-        await EthicsScore.insert(*rows[start : start + INSERT_BATCH])
+    await insert_rows(
+        "ethics_score",
+        [
+            "cycle",
+            "ethics_year",
+            *SCORE_VALUE_COLUMNS,
+            "suggested",
+            "outcome",
+            "rank",
+            "quota_group",
+            "computed_at",
+        ],
+        rows,
+    )
 
 
 def results_digest(rows: Iterable[tuple[int, str, str, str, str, bool]]) -> str:
