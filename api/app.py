@@ -29,10 +29,11 @@ from api.controllers.ethics_feedback import PublicWardController, SmsImportContr
 from api.controllers.ethics_records import EthicsAttachmentController, EthicsRecordController
 from api.controllers.health import HealthController
 from api.controllers.imports import StaffImportController
+from api.controllers.ledger import LedgerController, TileController
 from api.controllers.org import RegionController, StaffController, UnitController
 from api.controllers.pages import HomePages
 from api.controllers.processes import ProcessController
-from api.deps import provide_client, provide_principal, provide_runtime
+from api.deps import provide_client, provide_principal, provide_runtime, provide_viewer
 from api.openapi import openapi_config, swagger_assets
 from api.problems import internal_error_handler
 from api.problems import plugin as problem_details
@@ -51,6 +52,8 @@ ROUTES = [
     StaffController,
     StaffImportController,
     ProcessController,
+    LedgerController,
+    TileController,
     EthicsPolicyController,
     EthicsYearController,
     EthicsOverviewController,
@@ -119,6 +122,7 @@ def create_app(rt: Runtime | None = None) -> Litestar:
             "rt": Provide(provide_runtime),
             "principal": Provide(provide_principal),
             "client": Provide(provide_client),
+            "viewer": Provide(provide_viewer),
         },
         on_app_init=[auth.on_app_init],
         plugins=[problem_details()],

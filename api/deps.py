@@ -7,7 +7,10 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.security.jwt import Token
 
+from api.auth import COOKIE, retrieve_principal
 from workflow.accounts.roles import Principal
 from workflow.errors import Unauthenticated
 from workflow.runtime import Runtime
@@ -27,6 +30,30 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     if not isinstance(user, Principal):
         raise Unauthenticated("sign in first")
     return user
+
+
+async def provide_viewer(request: Request[Any, Any, Any]) -> Principal | None:
+    """Who calls a public endpoint, if they sent a valid session; ``None`` for anonymous callers.
+
+    Public endpoints skip the authentication middleware (anyone may call them), but some answer
+    differently for some roles: ledger reads show internal scopes to auditors only. A missing,
+    expired or revoked token simply means anonymous here, never an error.
+    """
+    user = request.scope.get("user")
+    if isinstance(user, Principal):
+        return user
+    encoded = (
+        request.headers.get("authorization", "").partition(" ")[-1]
+        or request.cookies.get(COOKIE, "").split(" ")[-1]
+    )
+    if not encoded:
+        return None
+    auth = request.app.state.jwt_auth
+    try:
+        token = Token.decode(encoded_token=encoded, secret=auth.token_secret, algorithm=auth.algorithm)
+    except NotAuthorizedException:
+        return None
+    return await retrieve_principal(token, request)
 
 
 def client_address(request: Request[Any, Any, Any], trusted_proxies: tuple[str, ...]) -> str:

@@ -27,7 +27,8 @@ class Verifier(Protocol):
 class Signer(Protocol):
     """Holds one private key."""
 
-    algorithm: str
+    @property
+    def algorithm(self) -> str: ...
 
     @property
     def public_key(self) -> bytes: ...

@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.access import SIGNED_IN, roles
-from api.schemas.common import IdParam, LimitParam, Page
+from api.schemas.common import IdParam, LimitParam, OptionalIdParam, Page
 from api.schemas.org import (
     DepartmentIn,
     DepartmentOut,
@@ -104,7 +104,7 @@ class UnitController(Controller):
         self,
         unit_id: FromPath[IdParam],
         principal: NamedDependency[Principal],
-        department_id: FromQuery[IdParam | None] = None,
+        department_id: FromQuery[OptionalIdParam] = None,
         cursor: FromQuery[str | None] = None,
         limit: FromQuery[LimitParam] = DEFAULT_LIMIT,
     ) -> Page[StaffOut]:

@@ -17,6 +17,8 @@ Version = Annotated[int, msgspec.Meta(ge=1, le=2**31)]
 MAX_ID = 2**53 - 1
 # Path and query ids are bounded like body ids: a 40-digit id is a bad request, not a database error.
 IdParam = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+# Litestar drops the bounds of ``IdParam | None``; an optional id spells them out itself.
+OptionalIdParam = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 LimitParam = Annotated[int, Parameter(ge=1, le=500)]
 Username = Annotated[str, msgspec.Meta(min_length=3, max_length=64, pattern=r"^[0-9A-Za-z_.@-]+$")]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]

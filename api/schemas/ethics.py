@@ -713,6 +713,8 @@ class CheckpointOut(msgspec.Struct):
     root_hash: str
     """Hex RFC 9162 root of the year's log at ``size`` entries."""
     signed: bool
+    note: str
+    """The C2SP signed note (with any witness cosignatures), as ``yide verify --checkpoint`` reads it."""
 
 
 class VerificationOut(msgspec.Struct):

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import yide
 from tests.support.factories import staff_csv
-
-
-def yide(
-    tmp: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("YIDE_")}
-    environment |= {"YIDE_DATA_DIR": str(tmp), "PYTHONWARNINGS": "error::DeprecationWarning"} | (env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "workflow.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

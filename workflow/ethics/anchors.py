@@ -1,12 +1,9 @@
-"""Where an ethics year meets the ledger-service features: its checkpoint and its verifier check.
+"""Where an ethics year meets the ledger: its signed checkpoints.
 
-Kept in one place so that the call sites do not change when the ledger service lands: ``archive``
-asks for a checkpoint of the year's scope, the 医德考评表 prints it in its footer, and the bundle
-verifier replays each year's processes from the entries (``replay.py``).
-
-Until ``workflow.ledger`` signs checkpoints, ``latest_checkpoint`` returns the scope's current tree
-head (origin ``<YIDE_LOG_NAME>/<scope>``, size and RFC 9162 root) with ``signed: False``: the same
-three facts a signed checkpoint will attest, so a printed form can already be matched to the log.
+``archive`` signs a checkpoint of the year's scope as the last step (the archived year is pinned by a
+log-signed tree head that witnesses may cosign), and the 医德考评表 prints the newest checkpoint in
+its footer — signed lazily if the log grew since the last one — so paper can be matched to the log.
+The verifier's ethics check is in ``audit.py``.
 """
 
 from __future__ import annotations
@@ -14,28 +11,34 @@ from __future__ import annotations
 from typing import Any
 
 from workflow.ids import ScopeName
-from workflow.ledger.tables import LedgerScope
+from workflow.ledger.checkpoints import SignedCheckpoint, checkpoint_now, origin_of
+from workflow.ledger.checkpoints import latest_checkpoint as newest
+from workflow.ledger.store import ScopeNotFound, scope_head
 from workflow.runtime import Runtime
 
 
-async def after_archive(rt: Runtime, scope: ScopeName) -> dict[str, Any] | None:
-    """The tree head of the year's log once it is archived."""
-    return await latest_checkpoint(rt, scope)
+def _view(rt: Runtime, scope: ScopeName, checkpoint: SignedCheckpoint) -> dict[str, Any]:
+    return {
+        "origin": origin_of(rt, scope),
+        "size": checkpoint.size,
+        "root_hash": checkpoint.root.hex(),
+        "signed": True,
+        "note": checkpoint.text(),
+    }
+
+
+async def after_archive(rt: Runtime, scope: ScopeName) -> dict[str, Any]:
+    """Sign the archived year's tree head now (in the caller's transaction, if any)."""
+    return _view(rt, scope, await checkpoint_now(rt, scope))
 
 
 async def latest_checkpoint(rt: Runtime, scope: ScopeName) -> dict[str, Any] | None:
-    """The newest tree head of ``scope`` as the 医德考评表 footer prints it: origin, size, root."""
-    row = (
-        await LedgerScope.select(LedgerScope.size, LedgerScope.root).where(LedgerScope.name == scope).first()
-    )
-    if row is None or not row["root"]:
+    """The newest signed checkpoint of ``scope`` (signing one if the log grew): the form's footer."""
+    try:
+        head = await scope_head(scope)
+    except ScopeNotFound:
         return None
-    return {
-        "origin": f"{rt.settings.log_name}/{scope}",
-        "size": int(row["size"]),
-        "root_hash": row["root"],
-        "signed": False,
-    }
+    return _view(rt, scope, await newest(rt, head))
 
 
 def verification_url(rt: Runtime, scope: ScopeName) -> str:

@@ -81,21 +81,27 @@ class Replay:
         self._states(what)[key] = str(dest)
         self.transitions += 1
 
+    def step(self, index: int, kind: str, payload: Mapping[str, Any]) -> list[str]:
+        """Feed one entry; return the problems it adds (the verifier streams a log this way)."""
+        before = len(self.problems)
+        if kind == _FILE_OPENED:
+            self.open("file", payload.get("file"), index)
+        elif kind == _RECORD_SUBMITTED:
+            self.open("record", payload.get("record"), index)
+        elif "action" in payload and "file" in payload:
+            self.move("file", payload, index)
+            if kind == _UNIT_EVALUATED and payload.get("vetoed") and payload.get("grade") != Grade.POOR:
+                self.problems.append(
+                    f"entry {index}: file {payload['file']} is vetoed but confirmed {payload.get('grade')}"
+                )
+        elif "action" in payload and "record" in payload:
+            self.move("record", payload, index)
+        return self.problems[before:]
+
 
 def replay(entries: Iterable[tuple[int, str, Mapping[str, Any]]]) -> Replay:
     """Replay ``(index, type, payload)`` entries; collect every problem instead of stopping."""
     result = Replay()
     for index, kind, payload in entries:
-        if kind == _FILE_OPENED:
-            result.open("file", payload.get("file"), index)
-        elif kind == _RECORD_SUBMITTED:
-            result.open("record", payload.get("record"), index)
-        elif "action" in payload and "file" in payload:
-            result.move("file", payload, index)
-            if kind == _UNIT_EVALUATED and payload.get("vetoed") and payload.get("grade") != Grade.POOR:
-                result.problems.append(
-                    f"entry {index}: file {payload['file']} is vetoed but confirmed {payload.get('grade')}"
-                )
-        elif "action" in payload and "record" in payload:
-            result.move("record", payload, index)
+        result.step(index, kind, payload)
     return result

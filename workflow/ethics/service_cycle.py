@@ -18,6 +18,7 @@ from workflow.accounts.roles import Principal
 from workflow.calendar.service import LOAD_HINT, calendar_in_force
 from workflow.db import raw, write_transaction
 from workflow.errors import Conflict, GuardRejected, InvalidInput, PermissionDenied
+from workflow.ethics.anchors import after_archive
 from workflow.ethics.common import grade_or_none, load_year, pseudonymizer, scope_of, staff_key, year_policy
 from workflow.ethics.machine import CycleFacts, CycleProcess
 from workflow.ethics.policy import EthicsPolicy, Grade, TiePolicy
@@ -672,8 +673,6 @@ async def finalize(rt: Runtime, p: Principal, year_id: int) -> dict[str, Any]:
 
 async def archive(rt: Runtime, p: Principal, year_id: int) -> dict[str, Any]:
     """Lock a complete year into the files (归档) once every file is final."""
-    from workflow.ethics.anchors import after_archive  # noqa: PLC0415
-
     now = rt.clock.now()
     async with write_transaction():
         year_row = await load_year(year_id, lock=True)
@@ -699,5 +698,5 @@ async def archive(rt: Runtime, p: Principal, year_id: int) -> dict[str, Any]:
         year_row.archived_at = now
         year_row.version += 1
         await year_row.save([EthicsYear.archived_at, EthicsYear.version])
-    checkpoint = await after_archive(rt, scope_of(year_row))
+        checkpoint = await after_archive(rt, scope_of(year_row))  # pins the complete year
     return {"archived": archived, "checkpoint": checkpoint}

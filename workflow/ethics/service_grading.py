@@ -25,7 +25,7 @@ from typing import Any, Final
 import msgspec
 
 from workflow.accounts.roles import Principal
-from workflow.db import fetch_rows, insert_rows, raw, read_transaction, write_transaction
+from workflow.db import fetch_rows, insert_many, raw, read_transaction, write_transaction
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.ethics.common import (
     beijing_date,
@@ -446,7 +446,7 @@ async def _store_scores(
                 now,
             )
         )
-    await insert_rows(
+    await insert_many(
         "ethics_score",
         [
             "cycle",

@@ -25,6 +25,7 @@ class EventType(StrEnum):
 
     # Ledger itself
     SCOPE_OPENED = "ledger:scope:opened"
+    WITNESS_ADDED = "ledger:witness:added"
 
     # Organisation (internal scope "org")
     UNIT_CREATED = "org:unit:created"
@@ -76,3 +77,60 @@ class EventType(StrEnum):
     ETHICS_SMS_IMPORT_COMMITTED = "ethics:sms-import:committed"
     ETHICS_SMS_IMPORT_DISCARDED = "ethics:sms-import:discarded"
     ETHICS_INPATIENT_SUBMITTED = "ethics:inpatient:submitted"
+
+
+TITLES: dict[str, str] = {
+    EventType.SCOPE_OPENED: "日志开启",
+    EventType.WITNESS_ADDED: "登记见证人密钥",
+    EventType.UNIT_CREATED: "新建单位",
+    EventType.DEPARTMENT_CREATED: "新建科室",
+    EventType.STAFF_IMPORT_PREVIEWED: "人员导入预览",
+    EventType.STAFF_IMPORT_COMMITTED: "人员导入提交",
+    EventType.STAFF_IMPORT_DISCARDED: "人员导入作废",
+    EventType.STAFF_UPDATED: "人员信息修改",
+    EventType.ACCOUNT_CREATED: "创建账号",
+    EventType.ACCOUNT_DISABLED: "停用账号",
+    EventType.ACCOUNT_LOCKED: "账号锁定",
+    EventType.ROLE_GRANTED: "授予角色",
+    EventType.ROLE_REVOKED: "撤销角色",
+    EventType.PASSWORD_CHANGED: "修改密码",
+    EventType.CALENDAR_YEAR_LOADED: "载入节假日安排",
+    EventType.ETHICS_POLICY_PUBLISHED: "发布医德考评办法",
+    EventType.ETHICS_WARD_CREATED: "新建病区评议链接",
+    EventType.ETHICS_WARD_DISABLED: "停用病区评议链接",
+    EventType.ETHICS_FILE_UPDATED: "医德档案基本信息修改",
+    EventType.ETHICS_YEAR_OPENED: "开启年度医德考评",
+    EventType.ETHICS_FILE_OPENED: "建立年度考评档案",
+    EventType.ETHICS_YEAR_GRADED: "年度计分定等",
+    EventType.ETHICS_TIE_DECIDED: "考评委员会决定并列人选",
+    EventType.ETHICS_SELF_EVALUATED: "个人自评",
+    EventType.ETHICS_SELF_EVALUATION_MISSING: "逾期未自评",
+    EventType.ETHICS_RETURNED: "退回",
+    EventType.ETHICS_DEPARTMENT_EVALUATED: "科室评价",
+    EventType.ETHICS_UNIT_EVALUATED: "单位评价",
+    EventType.ETHICS_PUBLICIZED: "考评结果公示",
+    EventType.ETHICS_APPEAL_LODGED: "提出复核申请",
+    EventType.ETHICS_APPEAL_DECIDED: "复核决定",
+    EventType.ETHICS_REPUBLICIZED: "变更结果重新公示",
+    EventType.ETHICS_FINALIZED: "考评结果确定",
+    EventType.ETHICS_ARCHIVED: "归档",
+    EventType.ETHICS_RECORD_SUBMITTED: "提交医德记录",
+    EventType.ETHICS_EVIDENCE_ATTACHED: "附加证明材料",
+    EventType.ETHICS_RECORD_APPROVED: "医德记录审核通过",
+    EventType.ETHICS_RECORD_REJECTED: "医德记录退回",
+    EventType.ETHICS_RECORD_SUPERSEDED: "医德记录被更正",
+    EventType.ETHICS_SMS_IMPORT_PREVIEWED: "短信回访导入预览",
+    EventType.ETHICS_SMS_IMPORT_COMMITTED: "短信回访导入提交",
+    EventType.ETHICS_SMS_IMPORT_DISCARDED: "短信回访导入作废",
+    EventType.ETHICS_INPATIENT_SUBMITTED: "住院患者评议",
+}
+"""How people read each event in reports (审计报告); an event without a title shows its type."""
+
+
+def title_of(event_type: str) -> str:
+    return TITLES.get(event_type, event_type)
+
+
+def is_registered(event_type: str) -> bool:
+    """Whether a verifier should accept this type: it is in the vocabulary above."""
+    return event_type in EventType._value2member_map_

@@ -317,6 +317,16 @@ def _parse_signature_line(line: str) -> NoteSignature:
     return NoteSignature(name, raw[:KEY_ID_SIZE], raw[KEY_ID_SIZE:])
 
 
+def parse_signature_line(line: str) -> NoteSignature:
+    """Read one signature line as a witness submits it (``— <name> <base64>``, newline optional)."""
+    text = _as_text(line, MalformedNote)
+    if text.endswith("\n"):
+        text = text[:-1]
+    if "\n" in text:
+        raise MalformedNote("a signature line is a single line")
+    return _parse_signature_line(text)
+
+
 def parse_note(text: str | bytes) -> ParsedNote:
     """Split a signed note into text and signature lines, enforcing c2sp.org/signed-note syntax.
 

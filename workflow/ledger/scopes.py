@@ -27,3 +27,20 @@ def campaign_scope(campaign_id: int) -> ScopeName:
 
 def ethics_scope(year: int, unit_id: int) -> ScopeName:
     return ScopeName(f"ethics-{year}-unit-{unit_id}")
+
+
+def log_origin(log_name: str, scope: str) -> str:
+    """The checkpoint origin of a scope's log, ``<log_name>/<scope>``; also the log key's note name.
+
+    With ``YIDE_LOG_NAME`` set to the public URL prefix of the log endpoints (``host/log``), this is
+    the schema-less URL the tlog-tiles resources are served under, as c2sp.org/tlog-tiles suggests.
+    """
+    return f"{log_name}/{scope}"
+
+
+def scope_kind(name: str) -> str:
+    """What sort of log a scope is (``campaign``, ``ethics``, ``org``): the name up to its first hyphen.
+
+    Verifier plug-ins select the scopes they check by kind.
+    """
+    return name.split("-", 1)[0]

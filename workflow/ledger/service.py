@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from workflow.db import engine, for_update
+from workflow.db import engine, for_update, insert_many
 from workflow.errors import NotFound
 from workflow.ids import ScopeName
 from workflow.ledger.entry import Entry, format_time, pseudonym
 from workflow.ledger.events import EventType
 from workflow.ledger.merkle import CompactRange, leaf_hash
 from workflow.ledger.scopes import SCOPE_NAME, Visibility
-from workflow.ledger.tables import LedgerEntry, LedgerScope, MerkleNode
+from workflow.ledger.tables import LedgerScope
 
 
 @dataclass(frozen=True)
@@ -79,29 +79,18 @@ async def append_many(scope: ScopeName, records: Sequence[Record], *, at: dateti
     tree = CompactRange.from_frontier(row.size, [bytes.fromhex(h) for h in json.loads(row.frontier)])
     time = format_time(at)
     appended: list[Appended] = []
-    entries: list[LedgerEntry] = []
-    nodes: list[MerkleNode] = []
+    entries: list[tuple[int, int, str, str, str]] = []
+    nodes: list[tuple[int, int, int, str]] = []
     for record in records:
         index = tree.size
         body = Entry(scope, index, str(record.event), record.actor, time, record.payload).encode()
         leaf = leaf_hash(body)
-        entries.append(
-            LedgerEntry(
-                scope=row.id,
-                idx=index,
-                event_type=str(record.event),
-                body=body.decode(),
-                leaf_hash=leaf.hex(),
-            )
-        )
-        nodes.extend(
-            MerkleNode(scope=row.id, level=level, idx=idx, hash=h.hex())
-            for level, idx, h in tree.append(leaf)
-        )
+        entries.append((row.id, index, str(record.event), body.decode(), leaf.hex()))
+        nodes.extend((row.id, level, idx, h.hex()) for level, idx, h in tree.append(leaf))
         appended.append(Appended(scope, index, leaf, body, time))
     if entries:
-        await LedgerEntry.insert(*entries)
-        await MerkleNode.insert(*nodes)
+        await insert_many("ledger_entry", ("scope", "idx", "event_type", "body", "leaf_hash"), entries)
+        await insert_many("merkle_node", ("scope", "level", "idx", "hash"), nodes)
         await LedgerScope.update(
             {
                 LedgerScope.size: tree.size,

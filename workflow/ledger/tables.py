@@ -60,3 +60,17 @@ class Cosignature(Table):
     witness = Varchar(length=200)  # the witness key name
     signature_line = Text()  # "— <name> <base64>" exactly as it is appended to the note
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class WitnessKey(Table):
+    """A witness whose cosignatures (c2sp.org/tlog-cosignature, type 0x04) the log accepts and serves.
+
+    The key name is the witness's identity in every cosignature line, so it is unique; a key is
+    registered by an organizer and never edited (a new key is a new name).
+    """
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=200, unique=True)
+    vkey = Varchar(length=300)  # "<name>+<hex key id>+<base64(0x04 ‖ key)>"
+    added_by = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -50,6 +50,8 @@ async def test_unit_list_pages_with_a_cursor(rt: Runtime, client: httpx.AsyncCli
     assert bad.status_code == 400 and bad.json()["type"] == "urn:yide:problem:invalid-input"
     too_many = await client.get("/api/units", params={"limit": 100000})
     assert too_many.status_code == 400
+    bad_filter = await client.get(f"/api/units/{first['items'][0]['id']}/staff", params={"department_id": 0})
+    assert bad_filter.status_code == 400 and bad_filter.json()["type"] == "urn:yide:problem:validation-failed"
 
 
 async def test_each_role_sees_only_its_staff(rt: Runtime, app) -> None:  # type: ignore[no-untyped-def]

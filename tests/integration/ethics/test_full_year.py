@@ -19,12 +19,14 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
 
+from tests.support.cli import yide
 from tests.support.ethics import quick_staff_accounts
 from tests.support.factories import login, make_account, make_org, signed_in
 from tests.unit.documents.pdftools import Pdf, cjk_fonts
@@ -35,6 +37,7 @@ from workflow.ethics.replay import replay
 from workflow.ids import StaffId
 from workflow.ledger.entry import Entry
 from workflow.ledger.tables import LedgerEntry, LedgerScope
+from workflow.ledger.verifier import Status, verify_bundle
 from workflow.org.tables import Staff
 from workflow.runtime import Runtime
 
@@ -136,7 +139,7 @@ async def unit(app, rt: Runtime, clean_db: None, clock: FixedClock) -> AsyncIter
             await client.aclose()
 
 
-async def test_a_year_of_forty_staff(unit: Unit, clock: FixedClock, rt: Runtime) -> None:
+async def test_a_year_of_forty_staff(unit: Unit, clock: FixedClock, rt: Runtime, tmp_path: Path) -> None:
     S = unit.staff
     office, office2 = unit.office, unit.office2
 
@@ -464,6 +467,22 @@ async def test_a_year_of_forty_staff(unit: Unit, clock: FixedClock, rt: Runtime)
 
     await _check_the_printed_documents(unit, year_id, mine["id"])
     await _check_the_log(unit, year["scope"])
+    await _check_the_bundle(unit, year["scope"], tmp_path)
+
+
+async def _check_the_bundle(unit: Unit, scope: str, tmp_path: Path) -> None:
+    """The auditor downloads the year's bundle; ``yide verify`` passes it, ethics replay (F1) included."""
+    response = await unit.auditor.get(f"/api/ledger/scopes/{scope}/bundle")
+    assert response.status_code == 200, response.text
+    bundle = tmp_path / f"{scope}.zip"
+    bundle.write_bytes(response.content)
+    report = verify_bundle(bundle)
+    assert report.ok, report.as_json()
+    assert {r.id: r.status for r in report.results}["F1"] is Status.PASS
+    assert report.checkpoints >= 1  # the archive signed the complete year
+    verified = yide(tmp_path, "verify", str(bundle))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "F1" in verified.stdout and "verified: every check passed" in verified.stdout
 
 
 async def _check_the_printed_documents(unit: Unit, year_id: int, cycle_id: int) -> None:

@@ -75,3 +75,31 @@ def test_a_vetoed_file_confirmed_above_poor_is_caught() -> None:
     assert any("vetoed but confirmed good" in p for p in replay(moves(*walk, bad)).problems)
     fine = ("ethics:cycle:unit-evaluated", bad[1] | {"grade": "poor"})
     assert replay(moves(*walk, fine)).ok
+
+
+def test_the_verifier_plug_in_reports_the_entry_at_fault() -> None:
+    from workflow.ethics.audit import F1
+    from workflow.ledger.checks import BundleInfo, checks_for
+    from workflow.ledger.entry import Entry
+    from workflow.ledger.scopes import Visibility
+
+    info = BundleInfo(
+        origin="x/ethics-2025-unit-1",
+        scope="ethics-2025-unit-1",
+        kind="ethics",
+        visibility=Visibility.INTERNAL,
+        tree_size=3,
+    )
+    assert F1 in checks_for(info)
+    assert F1 not in checks_for(
+        BundleInfo(origin="x/org", scope="org", kind="org", visibility=Visibility.INTERNAL, tree_size=1)
+    )
+    check = F1.factory(info)
+
+    def entry(index: int, kind: str, payload: dict[str, Any]) -> Entry:
+        return Entry("ethics-2025-unit-1", index, kind, "operator", "2025-01-02T01:00:00.000Z", payload)
+
+    assert list(check.feed(entry(1, *OPEN))) == []
+    failures = list(check.feed(entry(2, *step("archive", "open", "archived"))))
+    assert [f.index for f in failures] == [2] and "does not lead" in failures[0].message
+    assert list(check.finish()) == []

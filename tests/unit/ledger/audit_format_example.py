@@ -1,4 +1,4 @@
-"""Regenerates the worked example in docs/audit-format-merkle.md from the ledger code.
+"""Regenerates the worked example in docs/audit-format.md from the ledger code.
 
 Run from the repository root::
 
@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import argparse
 import base64
+import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflow.keystore import LogKey
+from workflow.ledger.bundle import BundleHeader, BundleWriter, checkpoint_line, keys_document
+from workflow.ledger.checkpoints import SignedCheckpoint
+from workflow.ledger.entry import Entry, pseudonym
 from workflow.ledger.merkle import (
     CompactRange,
     assemble,
@@ -34,19 +40,74 @@ from workflow.ledger.note import (
     open_checkpoint,
     sign_note,
 )
+from workflow.ledger.receipts import Receipt, verify_receipt
+from workflow.ledger.scopes import Visibility
 from workflow.ledger.tiles import EntryBundle, Tile, encode_entry_bundle, tile_bytes
 from workflow.signing import Ed25519Signer, sha256
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "audit-format-merkle.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "audit-format.md"
 BEGIN = "<!-- BEGIN GENERATED: python -m tests.unit.ledger.audit_format_example --write -->"
 END = "<!-- END GENERATED -->"
 
-ORIGIN = "yide.example/campaign/2025-zmys"
-WITNESS = "jijian.example/witness"
+LOG_NAME = "wjw.example.gov.cn/yide"
+SCOPE = "org"
+ORIGIN = f"{LOG_NAME}/{SCOPE}"
+WITNESS = "jijian.example.gov.cn/witness"
 LOG_SEED_LABEL = b"yide audit-format example: log key"
 WITNESS_SEED_LABEL = b"yide audit-format example: witness key"
+SALT_LABEL = b"yide audit-format example: org salt"
+SALT = sha256(SALT_LABEL)
 TIMESTAMP = 1767225600  # 2026-01-01T00:00:00Z
-ENTRIES = [f"example entry {i}".encode() for i in range(5)]
+EXPORTED_AT = "2026-01-01T09:00:00Z"
+STAFF_PSEUDONYM = pseudonym(SALT, "staff", "1:S001")
+
+
+def _entries() -> list[Entry]:
+    def at(second: int) -> str:
+        return f"2026-01-01T08:00:{second:02d}.000Z"
+
+    witness_vkey = VerifierKey.cosigner(
+        WITNESS, Ed25519Signer.from_seed(sha256(WITNESS_SEED_LABEL)).public_key
+    )
+    return [
+        Entry(SCOPE, 0, "ledger:scope:opened", "operator", at(0), {"scope": SCOPE, "visibility": "internal"}),
+        Entry(
+            SCOPE,
+            1,
+            "org:unit:created",
+            "operator",
+            at(1),
+            {"unit": 1, "code": "SYH", "name": "顺义区医院", "kind": "hospital"},
+        ),
+        Entry(
+            SCOPE,
+            2,
+            "org:department:created",
+            "account:1",
+            at(2),
+            {"unit": 1, "department": 1, "code": "NK", "name": "内科"},
+        ),
+        Entry(
+            SCOPE,
+            3,
+            "org:staff:updated",
+            "account:2",
+            at(3),
+            {"unit": 1, "staff": STAFF_PSEUDONYM, "fields": ["title"]},
+        ),
+        Entry(
+            SCOPE,
+            4,
+            "ledger:witness:added",
+            "account:1",
+            at(4),
+            {"name": WITNESS, "vkey": witness_vkey.encode()},
+        ),
+    ]
+
+
+ENTRY_OBJECTS = _entries()
+ENTRIES = [e.encode() for e in ENTRY_OBJECTS]
 
 
 def _block(title: str, lines: list[str]) -> list[str]:
@@ -89,11 +150,26 @@ class Example:
         return root_from_nodes(size, self.nodes)
 
 
+def _entries_section() -> list[str]:
+    salt = [
+        f'salt = SHA-256("{SALT_LABEL.decode()}") = {SALT.hex()}',
+        'pseudonym("staff", "1:S001") = HMAC-SHA256(salt, "staff:1:S001")',
+        f"                             = {STAFF_PSEUDONYM}",
+    ]
+    texts = [f"entry[{i}] = {entry.decode()}" for i, entry in enumerate(ENTRIES)]
+    assert all(Entry.decode(body) == obj for body, obj in zip(ENTRIES, ENTRY_OBJECTS, strict=True))
+    return [
+        *_block("A pseudonym (the scope's salt is kept by the server, never published)", salt),
+        *_block("The five entries, canonical (RFC 8785) text", texts),
+        *_block(
+            "entry[1] as bytes (UTF-8; 顺义区医院 is e9a1ba e4b989 e58cba e58cbb e999a2)", [ENTRIES[1].hex()]
+        ),
+    ]
+
+
 def _tree(ex: Example) -> list[str]:
     leaves = [
-        f"entry[{i}] = {entry.hex()}  ({entry.decode()!r})\n"
-        f"leaf[{i}]  = SHA-256(00 ‖ entry[{i}]) = {leaf_hash(entry).hex()}"
-        for i, entry in enumerate(ENTRIES)
+        f"leaf[{i}] = SHA-256(00 ‖ entry[{i}]) = {leaf_hash(entry).hex()}" for i, entry in enumerate(ENTRIES)
     ]
     stored = [f"{_node(level, index):8} {value.hex()}" for (level, index), value in ex.nodes.items()]
     roots = [
@@ -104,7 +180,7 @@ def _tree(ex: Example) -> list[str]:
         f"root(5) base64 = {base64.b64encode(ex.root(5)).decode()}",
     ]
     return [
-        *_block("Entries and leaf hashes", leaves),
+        *_block("Leaf hashes", leaves),
         *_block("Stored nodes after 5 appends, in append order", stored),
         *_block("Roots and frontier", roots),
     ]
@@ -168,19 +244,62 @@ def _checkpoint(ex: Example) -> list[str]:
 def _tiles(ex: Example) -> list[str]:
     tile, bundle = Tile(0, 0, 5), EntryBundle(0, 5)
     digest = sha256(tile_bytes(tile, ex.nodes)).hex()
+    entries = encode_entry_bundle(ENTRIES)
+    layout = " ‖ ".join(f"{len(e):04x} ‖ entry[{i}]" for i, e in enumerate(ENTRIES))
     return _block(
         "Tiles at size 5",
         [
             f"{tile.path()} = 5 × 32 bytes = leaf[0] ‖ … ‖ leaf[4], SHA-256 of the tile {digest}",
-            f"{bundle.path()} = {encode_entry_bundle(ENTRIES).hex()}",
+            f"{bundle.path()} = {layout}",
+            f"  ({len(entries)} bytes, SHA-256 {sha256(entries).hex()})",
         ],
     )
+
+
+def _receipt(ex: Example) -> list[str]:
+    stated = Receipt(ORIGIN, 3, leaf_hash(ENTRIES[3]), ENTRY_OBJECTS[3].time)
+    note = sign_note(stated.body(), ex.log, ORIGIN)
+    assert verify_receipt(note, [ex.log_key]) == stated
+    return _block("Receipt for entry 3 (a signed note by the log key)", note.splitlines())
+
+
+def _bundle(ex: Example) -> list[str]:
+    checkpoint = Checkpoint(ORIGIN, 5, ex.root(5))
+    cosignature = cosign(checkpoint, ex.witness, WITNESS, TIMESTAMP)
+    signed = SignedCheckpoint(
+        1, 5, ex.root(5), sign_note(checkpoint.body(), ex.log, ORIGIN), (cosignature.line(),)
+    )
+    keys = keys_document(ORIGIN, [LogKey("k1", ex.log.public_key, True)], [ex.witness_key])
+    header = BundleHeader(ORIGIN, SCOPE, Visibility.INTERNAL, 5, ex.root(5), EXPORTED_AT)
+    writer = BundleWriter(io.BytesIO(), header)
+    writer.add_entries(ENTRIES)
+    writer.add_checkpoints([signed])
+    manifest = writer.finish(keys, [WITNESS])
+    for item in manifest["files"]:
+        if item["path"] == "report.html":
+            item["sha256"], item["size"] = "(depends on the report's layout)", "…"
+    return [
+        *_block("checkpoints.jsonl (one line)", [checkpoint_line(signed).decode().rstrip("\n")]),
+        *_block("keys.json", keys.decode().splitlines()),
+        *_block(
+            "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).splitlines()
+        ),
+    ]
 
 
 def render() -> str:
     """The generated part of the document, deterministic byte for byte."""
     ex = Example.build()
-    sections = [_tree(ex), _proofs(ex), _keys(ex), _checkpoint(ex), _tiles(ex)]
+    sections = [
+        _entries_section(),
+        _tree(ex),
+        _proofs(ex),
+        _keys(ex),
+        _checkpoint(ex),
+        _receipt(ex),
+        _tiles(ex),
+        _bundle(ex),
+    ]
     lines = [BEGIN, "", *(line for section in sections for line in section), END]
     return "\n".join(lines) + "\n"
 

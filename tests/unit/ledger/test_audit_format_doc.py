@@ -1,4 +1,4 @@
-"""The worked example in docs/audit-format-merkle.md is exactly what the code produces."""
+"""The worked example in docs/audit-format.md is exactly what the code produces."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tests.unit.ledger.audit_format_example import DOC, generated_part, render, 
 def test_document_example_matches_the_code() -> None:
     document = DOC.read_text(encoding="utf-8")
     assert generated_part(document) == render(), (
-        "docs/audit-format-merkle.md is stale: run python -m tests.unit.ledger.audit_format_example --write"
+        "docs/audit-format.md is stale: run python -m tests.unit.ledger.audit_format_example --write"
     )
 
 
