@@ -39,7 +39,10 @@ def parse_policy(data: bytes | str) -> EthicsPolicy:
     unknown = sorted(set(document) - _FIELDS)
     if unknown:
         raise InvalidInput(f"unknown policy field(s): {', '.join(unknown)}", field="policy")
-    policy = EthicsPolicy.from_json(data)
+    try:
+        policy = EthicsPolicy.from_json(data)
+    except ArithmeticError:  # e.g. a NaN compared in a check the policy did not anticipate
+        raise InvalidInput("the policy holds a number that cannot be compared", field="policy") from None
     if policy.quota.scope is QuotaScope.PARTY_BRANCH:
         raise InvalidInput(
             "quota scope party_branch needs party-branch membership, which yide does not hold yet; "

@@ -53,6 +53,8 @@ async def test_versions_and_inheritance(rt: Runtime, people: People, as_user: Lo
         ({"grade_bands": []}, "grade_bands"),
         ({"publicity": {"length": 0}}, "length"),
         ({"items": "nope"}, "policy"),
+        ({"feedback": {"veto_below": "NaN"}}, "feedback.veto_below"),
+        ({"feedback": {"min_sms_replies": 10**7}}, "feedback.min_sms_replies"),
     ],
 )
 async def test_a_contradictory_policy_is_refused(
