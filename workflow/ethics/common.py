@@ -17,7 +17,7 @@ from typing import Any, Final
 from workflow.db import for_update
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.ethics.policy import EthicsPolicy, Grade
-from workflow.ethics.tables import EthicsCycle, EthicsYear
+from workflow.ethics.tables import EthicsYear
 from workflow.ids import ScopeName, StaffId, UnitId
 from workflow.ledger.entry import pseudonym
 from workflow.ledger.tables import LedgerScope
@@ -86,14 +86,6 @@ async def year_of(unit_id: UnitId, year: int) -> EthicsYear:
             year=year,
         )
     return row
-
-
-async def cycle_of(staff_id: StaffId, year: int) -> EthicsCycle | None:
-    return (
-        await EthicsCycle.objects()
-        .where((EthicsCycle.staff == staff_id) & (EthicsCycle.year == year))
-        .first()
-    )
 
 
 async def load_staff(staff_id: StaffId) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from workflow.ids import DepartmentId, StaffId, UnitId
 from workflow.ledger.events import EventType
 from workflow.ledger.scopes import ORG
 from workflow.ledger.service import Record, append
-from workflow.org.access import can_read_unit_aggregates, require_ethics_office
+from workflow.org.access import require_ethics_office
 from workflow.org.machine import StaffImportProcess
 from workflow.org.service import get_unit
 from workflow.org.staff_csv import RowError
@@ -588,19 +588,3 @@ async def submit_inpatient(
         await _file_tickets(tickets, at=now, actor="public", on=today)
         await mark_stale(year_row.id)
     return {"submission": submission, "ratings": len(rows)}
-
-
-async def feedback_overview(p: Principal, year_id: int) -> dict[str, Any]:
-    """Counts of the year's patient feedback for the unit (aggregates only)."""
-    async with read_transaction():
-        year_row = await load_year(year_id)
-        if not can_read_unit_aggregates(p, UnitId(year_row.unit)):
-            raise NotFound("no such evaluation year")
-        sms = await SmsReply.count().where(
-            (SmsReply.unit == year_row.unit) & (SmsReply.year == year_row.year)
-        )
-        inpatient = await InpatientRating.count().where(
-            (InpatientRating.unit == year_row.unit) & (InpatientRating.year == year_row.year)
-        )
-        imports = await SmsImport.count().where(SmsImport.ethics_year == year_id)
-    return {"sms_replies": sms, "inpatient_ratings": inpatient, "sms_imports": imports}

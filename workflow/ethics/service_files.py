@@ -18,7 +18,7 @@ from piccolo.query.functions.aggregate import Count
 
 from workflow.accounts.roles import Principal, Role
 from workflow.db import for_update, read_transaction, write_transaction
-from workflow.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workflow.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.ethics.common import (
     beijing_date,
     from_cents,
@@ -60,7 +60,7 @@ from workflow.org.access import (
 )
 from workflow.org.service import get_unit
 from workflow.org.states import StaffStatus
-from workflow.org.tables import Department, Staff, Unit
+from workflow.org.tables import Staff, Unit
 from workflow.pagination import Page, check_limit, decode_cursor, page_of
 from workflow.runtime import Runtime
 from workflow.stateful import check_version
@@ -679,15 +679,3 @@ async def require_cycle(
     staff = await load_staff(StaffId(row.staff))
     require_read_file(p, UnitId(row.unit), staff["department"], StaffId(row.staff))
     return row, staff
-
-
-async def department_name(department_id: int | None) -> str:
-    if department_id is None:
-        return ""
-    row = await Department.select(Department.name).where(Department.id == department_id).first()
-    return str(row["name"]) if row else ""
-
-
-def conflict_unless(condition: bool, message: str, **extra: Any) -> None:
-    if not condition:
-        raise Conflict(message, **extra)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from workflow.accounts.roles import Principal, Role
+from workflow.accounts.roles import Principal
 from workflow.db import for_update, read_transaction, write_transaction
 from workflow.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workflow.ethics import evidence
@@ -498,7 +498,3 @@ async def _supersede(
 async def mark_stale(year_id: int) -> None:
     """Approved records or new feedback change scores: the unit's grading must run again."""
     await EthicsYear.update({EthicsYear.grading_stale: True}).where(EthicsYear.id == year_id)
-
-
-def is_office_or_head(p: Principal) -> bool:
-    return p.has(Role.UNIT_ADMIN, Role.DEPARTMENT_HEAD)
