@@ -20,6 +20,15 @@ from api.access import EXCLUDE_FROM_AUTH, access_of
 from api.auth import jwt_auth
 from api.controllers.accounts import AccountController
 from api.controllers.auth import AuthController
+from api.controllers.ethics import (
+    EthicsCycleController,
+    EthicsFileController,
+    EthicsOverviewController,
+    EthicsPolicyController,
+    EthicsYearController,
+)
+from api.controllers.ethics_feedback import PublicWardController, SmsImportController, WardController
+from api.controllers.ethics_records import EthicsAttachmentController, EthicsRecordController
 from api.controllers.health import HealthController
 from api.controllers.imports import StaffImportController
 from api.controllers.ledger import LedgerController, TileController
@@ -59,6 +68,16 @@ ROUTES = [
     PublicCampaignController,
     LedgerController,
     TileController,
+    EthicsPolicyController,
+    EthicsYearController,
+    EthicsOverviewController,
+    EthicsCycleController,
+    EthicsFileController,
+    EthicsRecordController,
+    EthicsAttachmentController,
+    SmsImportController,
+    WardController,
+    PublicWardController,
 ]
 
 PAGES = [HomePages]

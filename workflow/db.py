@@ -249,3 +249,27 @@ async def insert_many(table: str, columns: Sequence[str], rows: Sequence[Sequenc
         marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - identifiers from code
     await transaction.connection.executemany(sql, rows)
+
+
+def _transaction_connection() -> Any:
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("bulk reads run inside read_transaction() or write_transaction()")
+    return transaction.connection
+
+
+async def fetch_rows(sql: str, *args: Any) -> list[Sequence[Any]]:
+    """Rows as tuples, in the current transaction: for bulk reads where a dict per row is the cost.
+
+    ``sql`` uses ``{}`` placeholders like :func:`raw`. Columns come in the order selected.
+    """
+    db = engine()
+    text, params = QueryString(sql, *args).compile_string(db.engine_type)
+    connection = _transaction_connection()
+    if db.engine_type == "sqlite":
+        cursor = await connection.execute(text, params)
+        cursor.row_factory = None  # Piccolo's connections build a dict per row
+        rows: list[Sequence[Any]] = list(await cursor.fetchall())
+        await cursor.close()
+        return rows
+    return list(await connection.fetch(text, *params))

@@ -129,6 +129,10 @@ def _staff_csv(unit_index: int, departments: list[tuple[str, str]], count: int) 
     return ("\n".join(lines) + "\n").encode("gbk")  # as Excel in China would save it
 
 
+ETHICS_NOTES: list[str] = []
+"""What the ethics demo seeded, one line per unit (printed by ``yide demo``)."""
+
+
 async def is_seeded() -> bool:
     return bool(await Account.exists().where(Account.username == "demo-organizer"))
 
@@ -185,6 +189,10 @@ async def seed(rt: Runtime) -> list[DemoLogin]:
             staff_id=StaffId(member["id"]) if is_staff else None,
             actor=actor,
         )
+    from workflow.ethics.demo import seed_ethics  # noqa: PLC0415 - the ethics demo imports many services
+
+    for line in await seed_ethics(rt):
+        ETHICS_NOTES.append(line)
     return LOGINS
 
 

@@ -39,8 +39,8 @@ def decode_cursor(cursor: str | None) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidInput("malformed cursor", field="cursor") from None
     prefix, _, number = raw.partition(":")
-    if prefix != "id" or not number.isdigit():
-        raise InvalidInput("malformed cursor", field="cursor")
+    if prefix != "id" or not number.isascii() or not number.isdigit() or len(number) > 18:
+        raise InvalidInput("malformed cursor", field="cursor")  # ids fit a 64-bit column
     return int(number)
 
 

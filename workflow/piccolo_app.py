@@ -11,6 +11,8 @@ TABLE_MODULES = [
     "workflow.accounts.tables",
     "workflow.throttle.tables",
     "workflow.ledger.tables",
+    "workflow.calendar.tables",
+    "workflow.ethics.tables",
     "workflow.notify.tables",
     "workflow.selection.tables",
 ]

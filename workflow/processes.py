@@ -8,6 +8,7 @@ from workflow.process import ProcessDefinition
 
 PROCESS_MODULES = [
     "workflow.org.machine",
+    "workflow.ethics.machine",
     "workflow.selection.machine",
 ]
 

@@ -6,6 +6,7 @@ Each is a Protocol with a real and a fake implementation; tests build a Runtime 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,9 +23,19 @@ class SmsGateway(Protocol):
     async def send(self, phone: str, text: str) -> None: ...
 
 
+class FinalGrade(Protocol):
+    """One final 医德考评 result: its year and grade code (``excellent``, ``good``, ``fair``, ``poor``)."""
+
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def grade(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class GradeYear:
-    """One final 医德考评 result: the year and the grade (``excellent``, ``good``, ``fair``, ``poor``)."""
+    """A :class:`FinalGrade` in plain form (fakes, imports)."""
 
     year: int
     grade: str
@@ -33,24 +44,31 @@ class GradeYear:
 class EthicsFeed(Protocol):
     """Where nomination checks read a staff member's ethics-grade history (医德档案).
 
-    ``available`` is False until the ethics-files module provides a feed; rules that name the ethics
-    files as their source then cannot be used, and campaigns declare those facts instead.
+    The production runtime reads the 医德医风 files (``workflow.ethics.feed.FilesEthicsFeed``).
+    With :class:`NoEthicsFeed` (``available`` False) rules that name the ethics files as their source
+    cannot be used, and campaigns declare those facts instead.
     """
 
     available: bool
 
-    async def grade_history(self, staff_id: int) -> tuple[GradeYear, ...] | None:
+    async def grade_history(self, staff_id: int) -> Sequence[FinalGrade] | None:
         """The staff member's final grades, any order; ``None`` if the files know nothing of them."""
         ...
 
 
 class NoEthicsFeed:
-    """No ethics files yet: every fact is declared by the unit and checked by a reviewer."""
+    """No ethics files: every fact is declared by the unit and checked by a reviewer."""
 
     available = False
 
-    async def grade_history(self, staff_id: int) -> tuple[GradeYear, ...] | None:
+    async def grade_history(self, staff_id: int) -> Sequence[FinalGrade] | None:
         return None
+
+
+def _files_feed() -> EthicsFeed:
+    from workflow.ethics.feed import FilesEthicsFeed  # noqa: PLC0415 - imports tables, keep runtime light
+
+    return FilesEthicsFeed()
 
 
 def _dev_sms() -> SmsGateway:
@@ -69,7 +87,9 @@ class Runtime:
 
     @classmethod
     def production(cls, settings: Settings) -> Runtime:
-        """Real clock, keys on disk under the data directory, the development SMS outbox."""
+        """Real clock, keys on disk, the development SMS outbox, grades from the 医德医风 files."""
         return cls(
-            settings, FileKeyStore(settings.data_dir / "keys", session_secret=settings.security.secret_key)
+            settings,
+            FileKeyStore(settings.data_dir / "keys", session_secret=settings.security.secret_key),
+            ethics=_files_feed(),
         )

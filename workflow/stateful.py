@@ -39,7 +39,10 @@ async def fire(
     payload: Mapping[str, Any],
     at: datetime,
 ) -> tuple[Fired, Appended]:
-    """Run ``trigger`` on a row the caller loaded ``for_update`` inside ``write_transaction``."""
+    """Run ``trigger`` on a row the caller loaded ``for_update`` inside ``write_transaction``.
+
+    ``facts`` is whatever the process's guards read: a typed dataclass, or a mapping.
+    """
     if engine().current_transaction.get() is None:
         raise RuntimeError("fire() must run inside write_transaction()")
     check_version(row, expected_version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,62 @@ def test_unknown_unit_is_a_clear_error(migrated: Path) -> None:
     csv.write_text("工号,姓名,性别\nA1,张三,男\n", encoding="utf-8")
     result = yide(migrated, "staff", "import", str(csv), "--unit", "NOPE")
     assert result.returncode == 1 and result.stderr.strip() == "error: no unit with code 'NOPE'"
+
+
+def test_ethics_year_end_from_the_shell(migrated: Path) -> None:
+    """On the demo: last year is archived, this year's batch grades with a summary; SMS and calendar."""
+    assert yide(migrated, "demo", "--no-serve").returncode == 0
+    closed = yide(migrated, "ethics", "close-year", "--unit", "SYH", "--year", "2026")
+    assert closed.returncode == 0, closed.stderr
+    assert "12 file(s) graded" in closed.stdout and "per department:" in closed.stdout
+    assert "优秀 quota (全单位)" in closed.stdout and "missing self-evaluations" in closed.stdout
+    as_json = yide(migrated, "ethics", "close-year", "--unit", "SYH", "--year", "2026", "--json")
+    assert json.loads(as_json.stdout)["files"] == 12
+    done = yide(migrated, "ethics", "close-year", "--unit", "SYH", "--year", "2025")
+    assert done.returncode == 1 and "already publicized" in done.stderr and "Traceback" not in done.stderr
+    closed_year = yide(migrated, "ethics", "close-year", "--unit", "SYH", "--year", "2019")
+    assert closed_year.returncode == 1 and "not open" in closed_year.stderr
+    sms = migrated / "sms.csv"
+    sms.write_text(
+        "回访编号,工号,回复日期,回复内容\nCLI-1,SYH001,2026-03-01,1\nCLI-2,SYH002,2026-03-02,3 太慢\n"
+    )
+    preview = yide(migrated, "ethics", "import-sms", str(sms), "--unit", "SYH", "--year", "2026")
+    assert preview.returncode == 0 and "2 new" in preview.stdout and "preview only" in preview.stdout
+    commit = yide(migrated, "ethics", "import-sms", str(sms), "--unit", "SYH", "--year", "2026", "--commit")
+    assert (
+        commit.returncode == 0 and "committed" in commit.stdout and "1 comment(s) to verify" in commit.stdout
+    )
+    again = yide(migrated, "ethics", "import-sms", str(sms), "--unit", "SYH", "--year", "2026", "--commit")
+    assert "0 new, 2 already imported" in again.stdout
+
+
+def test_calendar_and_policy_from_the_shell(migrated: Path) -> None:
+    assert yide(migrated, "demo", "--no-serve").returncode == 0
+    shown = yide(migrated, "calendar", "show")
+    assert "shipped: 2024, 2025, 2026" in shown.stdout
+    arrangement = migrated / "2027.json"
+    arrangement.write_text(
+        json.dumps(
+            {
+                "format": "yide-holidays/1",
+                "years": [{"year": 2027, "source": "国务院办公厅通知", "holidays": [], "workdays": []}],
+            }
+        )
+    )
+    loaded = yide(migrated, "calendar", "load", str(arrangement))
+    assert loaded.returncode == 0 and "loaded 2027" in loaded.stdout
+    assert "loaded:  2027" in yide(migrated, "calendar", "show").stdout
+    broken = migrated / "broken.json"
+    broken.write_text('{"format": "other", "years": []}')
+    refused = yide(migrated, "calendar", "load", str(broken))
+    assert refused.returncode == 1 and refused.stderr.startswith("error: ")
+    policy = migrated / "policy.json"
+    policy.write_text(json.dumps({"bonus_cap": "8"}))
+    published = yide(migrated, "ethics", "policy", "set", str(policy), "--region", "110113", "--note", "试行")
+    assert published.returncode == 0 and "policy version 1" in published.stdout
+    current = json.loads(yide(migrated, "ethics", "policy", "show", "--region", "110113").stdout)
+    assert current["policy"]["bonus_cap"] == "8"
+    opened = yide(migrated, "ethics", "open-year", "--unit", "SYH", "--year", "2026")
+    assert opened.returncode == 0 and "already open" in opened.stdout  # adds files for staff who joined
+    again = yide(migrated, "ethics", "open-year", "--unit", "SYH", "--year", "2026")
+    assert "already open; 0 file(s) added" in again.stdout

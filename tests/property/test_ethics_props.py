@@ -289,3 +289,40 @@ def test_working_days_between_adds_up(a: date, b: date, c: date) -> None:
     cal = national_calendar()
     assert cal.working_days_between(a, b) + cal.working_days_between(b, c) == cal.working_days_between(a, c)
     assert cal.working_days_between(a, b) == -cal.working_days_between(b, a)
+
+
+_answers = st.lists(st.sampled_from([*Answer, None]), max_size=80)
+
+
+@given(sms_answers=_answers, inpatient_answers=st.lists(st.sampled_from(list(Answer)), max_size=20))
+@settings(max_examples=150, deadline=None)
+def test_counts_summarize_exactly_like_replies(
+    sms_answers: list[Answer | None], inpatient_answers: list[Answer]
+) -> None:
+    """The year-end batch's GROUP BY counts give the very summary the reply-by-reply function gives."""
+    from collections import Counter
+
+    from workflow.ethics.feedback import InpatientRating, summary_from_counts
+
+    policy = FeedbackPolicy(min_sms_replies=10, min_inpatient_ratings=3)
+    day = date(2025, 6, 1)
+    replies = [
+        SmsReply(id=str(i), staff_id=StaffId(1), received_on=day, answer=a) for i, a in enumerate(sms_answers)
+    ]
+    rated = [
+        InpatientRating(id=str(i), staff_id=StaffId(1), rated_on=day, answer=a)
+        for i, a in enumerate(inpatient_answers)
+    ]
+    start, end = date(2025, 1, 1), date(2025, 12, 31)
+    expected = summarize_feedback(
+        StaffId(1), start=start, end=end, policy=policy, sms=replies, inpatient=rated
+    )
+    got = summary_from_counts(
+        StaffId(1),
+        start=start,
+        end=end,
+        policy=policy,
+        sms=Counter(sms_answers),
+        inpatient=Counter[Answer | None](inpatient_answers),
+    )
+    assert got == expected

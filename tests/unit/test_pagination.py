@@ -23,3 +23,17 @@ def test_page_of_uses_the_extra_row_to_signal_more() -> None:
     page = page_of([1, 2, 3], 2, key=lambda x: x)
     assert page.items == [1, 2] and decode_cursor(page.next_cursor) == 2
     assert page_of([1, 2], 2, key=lambda x: x).next_cursor is None
+
+
+def test_a_cursor_beyond_any_id_is_malformed() -> None:
+    import base64
+
+    import pytest
+
+    from workflow.errors import InvalidInput
+    from workflow.pagination import decode_cursor
+
+    for number in ("9" * 19, "١٢"):  # past 64 bits; a non-ASCII digit
+        cursor = base64.urlsafe_b64encode(f"id:{number}".encode()).decode()
+        with pytest.raises(InvalidInput):
+            decode_cursor(cursor)

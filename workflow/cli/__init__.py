@@ -12,7 +12,7 @@ from workflow.errors import DomainError
 from workflow.settings import SettingsError
 
 # Sub-command modules register themselves on ``cli`` when imported.
-from workflow.cli import admin, demo, keys, ledger, selection, server, witness  # noqa: F401  isort: skip
+from workflow.cli import admin, demo, ethics, keys, ledger, selection, server, witness  # noqa: F401  isort: skip
 
 __all__ = ["cli", "main", "run_async"]
 

@@ -34,6 +34,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
     created, campaign = run_async(work)
     click.echo(("created" if created else "reusing") + f" the demo database in {rt.settings.data_dir}/")
+    for line in demo.ETHICS_NOTES:
+        click.echo(f"  医德考评 {line}")
     click.echo(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
     for login in demo.LOGINS:
         click.echo(f"  {login.username:<18} {login.role:<22} {login.note}")

@@ -1,43 +1,32 @@
-"""The declared state tables of the annual cycle and of a daily record — the only place that says what
-may happen next.
+"""The two ethics processes on the project's workflow pattern (``workflow.process``).
 
-Why declared data and not code: the service, the API's "available actions", the docs diagrams and
-the auditor's verifier all read these same lists, so they cannot drift apart (STYLE.md: the contrast
-to avoid is a hand-written ``match (old, new)``).
+``ETHICS_CYCLE`` is one staff member's file in one year (domain-rules §1.7): self → department →
+unit evaluation, 公示, appeal, final, archived. ``ETHICS_RECORD`` is one daily record (§1.3):
+submitted → approved | rejected, and approved → superseded when a correction is approved.
 
-What is here: states (``states.py``), the transition lists with trigger names and named guard
-conditions, a ``Protocol`` per process listing every guard the adapter must implement, and builders
-for a ``transitions.Machine`` that holds no model (stack-notes §2.3: one machine per process kind,
-fired with ``machine.events[trigger].trigger(adapter, **kw)``). What is not here: loading facts,
-persisting state, writing log entries — the service does that around a fired trigger.
-
-Guards receive transitions' ``EventData`` (``send_event=True``) and must only read facts the service
-loaded beforehand; they never query the database. Every guard is documented in ``CYCLE_GUARDS`` /
-``RECORD_GUARDS``, which ``docs/ethics-rules.md`` reproduces.
+The transition tables are declared data: the service, ``GET /api/processes``, ``docs/machines.md``
+and the auditor's replay all read these same lists. Every guard is a method of the adapter below and
+reads only the typed facts the service loaded beforehand (:class:`CycleFacts`, :class:`RecordFacts`);
+none queries the database or the clock. ``CYCLE_GUARDS`` / ``RECORD_GUARDS`` document each guard in
+one sentence, and a test checks the two stay in step with the tables.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final, NotRequired, Protocol, TypedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final
 
-from transitions import Machine
-from transitions.extensions import GraphMachine
+from transitions import EventData
 
-from workflow.errors import InvalidInput
+from workflow.ethics.policy import Grade
 from workflow.ethics.states import CycleState, RecordState
-
-
-class TransitionSpec(TypedDict):
-    trigger: str
-    source: str | list[str]
-    dest: str
-    conditions: NotRequired[list[str]]
-
+from workflow.process import Process, ProcessDefinition
 
 C = CycleState
 R = RecordState
 
-CYCLE_TRANSITIONS: Final[list[TransitionSpec]] = [
+CYCLE_TRANSITIONS: Final[list[dict[str, object]]] = [
     # 自我评价 (§1.7 step 1)
     {
         "trigger": "submit_self_evaluation",
@@ -130,7 +119,7 @@ CYCLE_TRANSITIONS: Final[list[TransitionSpec]] = [
     },
 ]
 
-RECORD_TRANSITIONS: Final[list[TransitionSpec]] = [
+RECORD_TRANSITIONS: Final[list[dict[str, object]]] = [
     {
         "trigger": "approve",
         "source": R.submitted,
@@ -151,6 +140,22 @@ RECORD_TRANSITIONS: Final[list[TransitionSpec]] = [
     },
 ]
 
+ETHICS_CYCLE: Final = ProcessDefinition(
+    name="ethics-cycle",
+    title="医德考评年度流程 (annual ethics evaluation of one file)",
+    states=CycleState,
+    initial=CycleState.open,
+    transitions=CYCLE_TRANSITIONS,
+)
+
+ETHICS_RECORD: Final = ProcessDefinition(
+    name="ethics-record",
+    title="医德医风日常记录 (daily ethics record)",
+    states=RecordState,
+    initial=RecordState.submitted,
+    transitions=RECORD_TRANSITIONS,
+)
+
 CYCLE_GUARDS: Final[dict[str, str]] = {
     "has_self_evaluation": "The work summary and the 自评等次 are filled in (§2 年度工作总结/自我评价).",
     "has_quantitative_score": (
@@ -168,8 +173,8 @@ CYCLE_GUARDS: Final[dict[str, str]] = {
     ),
     "veto_respected": "If the score carries any veto, the confirmed grade is 较差 (§1.6).",
     "quota_settled": (
-        "The unit's ``grade_unit`` result has no tie pending a committee decision, and the confirmed"
-        " 优秀 count is within the hard places unless the tie policy is include_all (§1.5)."
+        "The unit's ``grade_unit`` result is current, has no tie pending a committee decision, and the"
+        " confirmed 优秀 count is within the hard places unless the tie policy is include_all (§1.5)."
     ),
     "publicity_window_set": (
         "The 公示 window was computed from ``policy.publicity`` with the bureau's holiday calendar"
@@ -197,8 +202,8 @@ CYCLE_GUARDS: Final[dict[str, str]] = {
 RECORD_GUARDS: Final[dict[str, str]] = {
     "approver_is_not_submitter": "The approving account differs from the submitting one (four eyes).",
     "evidence_sufficient": (
-        "Praise and veto records carry evidence (e.g. 拒收红包 登记; §1.3 'bonus needs evidence',"
-        " §1.6 'with evidence'); ordinary deductions carry a description."
+        "Praise and veto records carry evidence (an attachment, or the patient reply they came from;"
+        " §1.3 'bonus needs evidence', §1.6 'with evidence'); ordinary deductions carry a description."
     ),
     "cycle_accepts_records": (
         "The person's cycle for the record's year is open, self_evaluated, department_evaluated or"
@@ -206,92 +211,203 @@ RECORD_GUARDS: Final[dict[str, str]] = {
     ),
     "has_rejection_reason": "A non-empty reason accompanies a rejection (退回).",
     "has_correcting_record": (
-        "A new record that references this one exists (a correction supersedes, never edits; DESIGN.md)."
+        "An approved record that references this one exists (a correction supersedes, never edits;"
+        " DESIGN.md)."
     ),
 }
 
-
-class CycleGuards(Protocol):
-    """What the service's adapter for one (staff, year) file must answer; see ``CYCLE_GUARDS``."""
-
-    def has_self_evaluation(self, event: Any) -> bool: ...
-    def has_quantitative_score(self, event: Any) -> bool: ...
-    def self_deadline_passed(self, event: Any) -> bool: ...
-    def has_return_reason(self, event: Any) -> bool: ...
-    def has_department_evaluation(self, event: Any) -> bool: ...
-    def has_unit_evaluation(self, event: Any) -> bool: ...
-    def veto_respected(self, event: Any) -> bool: ...
-    def quota_settled(self, event: Any) -> bool: ...
-    def publicity_window_set(self, event: Any) -> bool: ...
-    def within_appeal_window(self, event: Any) -> bool: ...
-    def appellant_identified(self, event: Any) -> bool: ...
-    def has_appeal_reason(self, event: Any) -> bool: ...
-    def has_appeal_decision(self, event: Any) -> bool: ...
-    def grade_changed(self, event: Any) -> bool: ...
-    def grade_unchanged(self, event: Any) -> bool: ...
-    def publicity_closed(self, event: Any) -> bool: ...
-    def appeal_window_closed(self, event: Any) -> bool: ...
-    def unit_cycle_final(self, event: Any) -> bool: ...
+ACCEPTS_RECORDS: Final = frozenset({C.open, C.self_evaluated, C.department_evaluated, C.appealed})
 
 
-class RecordGuards(Protocol):
-    """What the service's adapter for one daily record must answer; see ``RECORD_GUARDS``."""
-
-    def approver_is_not_submitter(self, event: Any) -> bool: ...
-    def evidence_sufficient(self, event: Any) -> bool: ...
-    def cycle_accepts_records(self, event: Any) -> bool: ...
-    def has_rejection_reason(self, event: Any) -> bool: ...
-    def has_correcting_record(self, event: Any) -> bool: ...
+# --- facts --------------------------------------------------------------------------------------------
 
 
-def build_cycle_machine() -> Any:
-    """A model-less machine for the annual cycle; build once, fire per request on an adapter."""
-    return _machine(CycleState, CYCLE_TRANSITIONS, CycleState.open)
+@dataclass(frozen=True, kw_only=True)
+class CycleFacts:
+    """What the service loaded about one file-year before firing; every field has a neutral default."""
+
+    now: datetime | None = None
+    today: date | None = None
+    """Beijing date of ``now``."""
+    self_summary: str = ""
+    self_grade: Grade | None = None
+    has_score: bool = False
+    self_deadline: date | None = None
+    reason: str = ""
+    """Return reason or appeal grounds, whichever the action carries."""
+    department_opinion: str = ""
+    department_grade: Grade | None = None
+    unit_opinion: str = ""
+    unit_grade: Grade | None = None
+    vetoed: bool = False
+    quota_problem: str | None = None
+    """``None`` when the quota is settled; otherwise why not (stale grading, pending tie, over places)."""
+    window_set: bool = False
+    appeal_opens_at: datetime | None = None
+    appeal_closes_at: datetime | None = None
+    publicity_closes_at: datetime | None = None
+    appellant_identified: bool = False
+    appeal_decision: str = ""
+    decision_reasons: str = ""
+    previous_grade: Grade | None = None
+    decided_grade: Grade | None = None
+    open_appeals: int = 0
+    files_not_final: int = 0
 
 
-def build_record_machine() -> Any:
-    """A model-less machine for daily records."""
-    return _machine(RecordState, RECORD_TRANSITIONS, RecordState.submitted)
+@dataclass(frozen=True, kw_only=True)
+class RecordFacts:
+    approver: int | None = None
+    """Account deciding; ``None`` for the command-line operator."""
+    submitter: int | None = None
+    """Account that submitted; ``None`` for records proposed by a feedback import or the operator."""
+    praise: bool = False
+    veto: bool = False
+    attachments: int = 0
+    from_feedback: bool = False
+    description: str = ""
+    cycle_state: CycleState | None = None
+    reason: str = ""
+    has_correction: bool = False
 
 
-def triggers_from(transitions: list[TransitionSpec], state: str) -> list[str]:
-    """Trigger names allowed from ``state`` by the table alone (guards not evaluated), sorted."""
-    names = {t["trigger"] for t in transitions if state in _sources(t)}
-    return sorted(names)
+# --- adapters -------------------------------------------------------------------------------------------
 
 
-def mermaid(kind: str) -> str:
-    """The Mermaid ``stateDiagram-v2`` of ``"cycle"`` or ``"record"``, drawn from the same table."""
-    specs: dict[str, tuple[Any, list[TransitionSpec], str, str]] = {
-        "cycle": (CycleState, CYCLE_TRANSITIONS, CycleState.open, "医德考评年度流程"),
-        "record": (RecordState, RECORD_TRANSITIONS, RecordState.submitted, "医德医风日常记录"),
-    }
-    if kind not in specs:
-        raise InvalidInput(f"unknown machine {kind!r}; use 'cycle' or 'record'", field="kind")
-    states, table, initial, title = specs[kind]
-    graph = GraphMachine(
-        states=states,
-        transitions=table,
-        initial=initial,
-        auto_transitions=False,
-        graph_engine="mermaid",
-        show_conditions=True,
-        title=title,
-    )
-    return str(graph.get_graph().draw(None))
+class CycleProcess(Process):
+    """One file-year's status for one request; guards read :class:`CycleFacts`."""
+
+    definition = ETHICS_CYCLE
+    facts: CycleFacts
+
+    def __init__(self, state: str, facts: CycleFacts | None = None) -> None:
+        super().__init__(state, facts or CycleFacts())
+
+    def has_self_evaluation(self, event: EventData | None) -> bool:
+        f = self.facts
+        if not f.self_summary.strip():
+            return self.reject("write the yearly work summary (年度工作总结) first")
+        return f.self_grade is not None or self.reject("choose a self-assessed grade (自评等次)")
+
+    def has_quantitative_score(self, event: EventData | None) -> bool:
+        return self.facts.has_score or self.reject("the quantitative score (量化考评) has not been computed")
+
+    def self_deadline_passed(self, event: EventData | None) -> bool:
+        f = self.facts
+        if f.today is not None and f.self_deadline is not None and f.today > f.self_deadline:
+            return True
+        return self.reject(f"the self-evaluation deadline {f.self_deadline} has not passed")
+
+    def has_return_reason(self, event: EventData | None) -> bool:
+        return bool(self.facts.reason.strip()) or self.reject("a return needs a reason (退回须说明理由)")
+
+    def has_department_evaluation(self, event: EventData | None) -> bool:
+        f = self.facts
+        if not f.department_opinion.strip() or f.department_grade is None:
+            return self.reject("the department evaluation needs an opinion (科室意见) and a grade")
+        return True
+
+    def has_unit_evaluation(self, event: EventData | None) -> bool:
+        f = self.facts
+        if not f.unit_opinion.strip() or f.unit_grade is None:
+            return self.reject("the unit evaluation needs an opinion (考评委员会意见) and a grade")
+        return True
+
+    def veto_respected(self, event: EventData | None) -> bool:
+        f = self.facts
+        if f.vetoed and f.unit_grade is not Grade.POOR:
+            return self.reject("this file carries a veto (一票否决): the grade must be 较差")
+        return True
+
+    def quota_settled(self, event: EventData | None) -> bool:
+        problem = self.facts.quota_problem
+        return problem is None or self.reject(problem)
+
+    def publicity_window_set(self, event: EventData | None) -> bool:
+        return self.facts.window_set or self.reject("the 公示 window has not been computed")
+
+    def within_appeal_window(self, event: EventData | None) -> bool:
+        f = self.facts
+        if f.now is None or f.appeal_opens_at is None or f.appeal_closes_at is None:
+            return self.reject("no appeal window is open for this file")
+        if f.appeal_opens_at <= f.now < f.appeal_closes_at:
+            return True
+        return self.reject(f"the appeal window closed at {f.appeal_closes_at.isoformat()}")
+
+    def appellant_identified(self, event: EventData | None) -> bool:
+        return self.facts.appellant_identified or self.reject(
+            "an appeal comes from the staff member or a real-name objector (name, work unit, phone)"
+        )
+
+    def has_appeal_reason(self, event: EventData | None) -> bool:
+        return bool(self.facts.reason.strip()) or self.reject("state the grounds of the appeal")
+
+    def has_appeal_decision(self, event: EventData | None) -> bool:
+        f = self.facts
+        if f.appeal_decision not in ("maintain", "change") or not f.decision_reasons.strip():
+            return self.reject("the decision is 维持 (maintain) or 变更 (change), with reasons")
+        return f.decided_grade is not None or self.reject("the decision names the resulting grade")
+
+    def grade_changed(self, event: EventData | None) -> bool:
+        f = self.facts
+        return f.decided_grade is not None and f.decided_grade != f.previous_grade
+
+    def grade_unchanged(self, event: EventData | None) -> bool:
+        f = self.facts
+        return f.decided_grade is not None and f.decided_grade == f.previous_grade
+
+    def publicity_closed(self, event: EventData | None) -> bool:
+        f = self.facts
+        if f.now is not None and f.publicity_closes_at is not None and f.now >= f.publicity_closes_at:
+            return True
+        closes = f.publicity_closes_at.isoformat() if f.publicity_closes_at else "—"
+        return self.reject(f"the 公示 runs until {closes}")
+
+    def appeal_window_closed(self, event: EventData | None) -> bool:
+        f = self.facts
+        if f.open_appeals:
+            return self.reject("an appeal is still open")
+        if f.now is not None and f.appeal_closes_at is not None and f.now >= f.appeal_closes_at:
+            return True
+        closes = f.appeal_closes_at.isoformat() if f.appeal_closes_at else "—"
+        return self.reject(f"appeals may be lodged until {closes}")
+
+    def unit_cycle_final(self, event: EventData | None) -> bool:
+        n = self.facts.files_not_final
+        return n == 0 or self.reject(f"{n} file(s) of this unit and year are not final yet")
 
 
-def _machine(states: Any, table: list[TransitionSpec], initial: str) -> Any:
-    return Machine(
-        model=None,
-        states=states,
-        transitions=table,
-        initial=initial,
-        auto_transitions=False,
-        send_event=True,
-    )
+class RecordProcess(Process):
+    """One daily record's status for one request; guards read :class:`RecordFacts`."""
 
+    definition = ETHICS_RECORD
+    facts: RecordFacts
 
-def _sources(spec: TransitionSpec) -> list[str]:
-    source = spec["source"]
-    return [source] if isinstance(source, str) else source
+    def __init__(self, state: str, facts: RecordFacts | None = None) -> None:
+        super().__init__(state, facts or RecordFacts())
+
+    def approver_is_not_submitter(self, event: EventData | None) -> bool:
+        f = self.facts
+        if f.submitter is not None and f.approver == f.submitter:
+            return self.reject("the submitter cannot approve their own record (four eyes)")
+        return True
+
+    def evidence_sufficient(self, event: EventData | None) -> bool:
+        f = self.facts
+        if (f.praise or f.veto) and not (f.attachments or f.from_feedback):
+            what = "praise" if f.praise else "a veto (一票否决)"
+            return self.reject(f"{what} needs evidence: attach a photo or document first")
+        return bool(f.description.strip()) or self.reject("the record needs a description")
+
+    def cycle_accepts_records(self, event: EventData | None) -> bool:
+        state = self.facts.cycle_state
+        if state in ACCEPTS_RECORDS:
+            return True
+        label = state.label if state is not None else "不存在"
+        return self.reject(f"the person's evaluation for this year is {label}; records can no longer change")
+
+    def has_rejection_reason(self, event: EventData | None) -> bool:
+        return bool(self.facts.reason.strip()) or self.reject("a rejection needs a reason (退回须说明理由)")
+
+    def has_correcting_record(self, event: EventData | None) -> bool:
+        return self.facts.has_correction or self.reject("only an approved correction supersedes a record")

@@ -28,6 +28,8 @@ from workflow.workdays import DayUnit, Period
 
 _MAX_POINTS: Final = Decimal(10000)
 _CENT: Final = Decimal("0.01")
+_MAX_SAMPLE: Final = 1_000_000
+"""Upper bound of counts a policy sets (samples, places): far beyond any unit, and exact in JSON."""
 
 
 def fmt(value: Decimal) -> str:
@@ -284,8 +286,8 @@ class ExcellentQuota(msgspec.Struct, frozen=True, kw_only=True):
                 f"soft quota {self.soft_ratio} is above the hard quota {self.hard_ratio}",
                 field="quota.soft_ratio",
             )
-        if self.minimum_places < 0:
-            raise InvalidInput("quota minimum_places cannot be negative", field="quota.minimum_places")
+        if not 0 <= self.minimum_places <= _MAX_SAMPLE:
+            raise InvalidInput(f"quota minimum_places must be 0..{_MAX_SAMPLE}", field="quota.minimum_places")
 
 
 class FeedbackPolicy(msgspec.Struct, frozen=True, kw_only=True):
@@ -328,11 +330,14 @@ class FeedbackPolicy(msgspec.Struct, frozen=True, kw_only=True):
             raise InvalidInput(
                 "answer points must not rank 不满意 above 基本满意 above 满意", field="feedback.answer_points"
             )
-        if self.min_sms_replies < 1 or self.min_inpatient_ratings < 1:
-            raise InvalidInput("minimum samples must be at least 1", field="feedback.min_sms_replies")
+        for name in ("min_sms_replies", "min_inpatient_ratings"):
+            if not 1 <= getattr(self, name) <= _MAX_SAMPLE:
+                raise InvalidInput(f"minimum samples must be 1..{_MAX_SAMPLE}", field=f"feedback.{name}")
         _require_points(self.complaint_points, "feedback.complaint_points", positive=True)
         _require_points(self.praise_points, "feedback.praise_points", positive=True)
-        if self.veto_below is not None and not (Decimal(0) < self.veto_below <= Decimal(1)):
+        if self.veto_below is not None and not (
+            self.veto_below.is_finite() and Decimal(0) < self.veto_below <= Decimal(1)
+        ):
             raise InvalidInput("satisfaction veto threshold must be in (0, 1]", field="feedback.veto_below")
 
 

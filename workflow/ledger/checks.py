@@ -47,7 +47,7 @@ CORE_CHECKS: tuple[tuple[str, str], ...] = (
 )
 CORE_IDS = frozenset(check_id for check_id, _ in CORE_CHECKS)
 
-PLUGIN_MODULES: tuple[str, ...] = ("workflow.selection.audit",)
+PLUGIN_MODULES: tuple[str, ...] = ("workflow.ethics.audit", "workflow.selection.audit")
 """Modules that register domain checks when imported, e.g. ``"workflow.selection.audit"``."""
 
 

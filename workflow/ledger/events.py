@@ -43,6 +43,41 @@ class EventType(StrEnum):
     ROLE_REVOKED = "account:role:revoked"
     PASSWORD_CHANGED = "account:password:changed"  # noqa: S105 - an event name
 
+    # Holiday calendar (internal scope "org")
+    CALENDAR_YEAR_LOADED = "calendar:year:loaded"
+
+    # Ethics configuration (internal scope "org")
+    ETHICS_POLICY_PUBLISHED = "ethics:policy:published"
+    ETHICS_WARD_CREATED = "ethics:ward:created"
+    ETHICS_WARD_DISABLED = "ethics:ward:disabled"
+    ETHICS_FILE_UPDATED = "ethics:file:updated"
+
+    # Ethics evaluation year (internal scope "ethics-<year>-unit-<id>"; people only as pseudonyms)
+    ETHICS_YEAR_OPENED = "ethics:year:opened"
+    ETHICS_FILE_OPENED = "ethics:file:opened"
+    ETHICS_YEAR_GRADED = "ethics:year:graded"
+    ETHICS_TIE_DECIDED = "ethics:quota:tie-decided"
+    ETHICS_SELF_EVALUATED = "ethics:cycle:self-evaluated"
+    ETHICS_SELF_EVALUATION_MISSING = "ethics:cycle:self-evaluation-missing"
+    ETHICS_RETURNED = "ethics:cycle:returned"
+    ETHICS_DEPARTMENT_EVALUATED = "ethics:cycle:department-evaluated"
+    ETHICS_UNIT_EVALUATED = "ethics:cycle:unit-evaluated"
+    ETHICS_PUBLICIZED = "ethics:cycle:publicized"
+    ETHICS_APPEAL_LODGED = "ethics:cycle:appeal-lodged"
+    ETHICS_APPEAL_DECIDED = "ethics:cycle:appeal-decided"
+    ETHICS_REPUBLICIZED = "ethics:cycle:republicized"
+    ETHICS_FINALIZED = "ethics:cycle:finalized"
+    ETHICS_ARCHIVED = "ethics:cycle:archived"
+    ETHICS_RECORD_SUBMITTED = "ethics:record:submitted"
+    ETHICS_EVIDENCE_ATTACHED = "ethics:record:evidence-attached"
+    ETHICS_RECORD_APPROVED = "ethics:record:approved"
+    ETHICS_RECORD_REJECTED = "ethics:record:rejected"
+    ETHICS_RECORD_SUPERSEDED = "ethics:record:superseded"
+    ETHICS_SMS_IMPORT_PREVIEWED = "ethics:sms-import:previewed"
+    ETHICS_SMS_IMPORT_COMMITTED = "ethics:sms-import:committed"
+    ETHICS_SMS_IMPORT_DISCARDED = "ethics:sms-import:discarded"
+    ETHICS_INPATIENT_SUBMITTED = "ethics:inpatient:submitted"
+
     # Selections (public scope "campaign-<id>"). No personal data: ids, codes, hashes and counts only.
     CAMPAIGN_CREATED = "selection:campaign:created"
     CAMPAIGN_UPDATED = "selection:campaign:updated"
@@ -88,6 +123,35 @@ TITLES: dict[str, str] = {
     EventType.ROLE_GRANTED: "授予角色",
     EventType.ROLE_REVOKED: "撤销角色",
     EventType.PASSWORD_CHANGED: "修改密码",
+    EventType.CALENDAR_YEAR_LOADED: "载入节假日安排",
+    EventType.ETHICS_POLICY_PUBLISHED: "发布医德考评办法",
+    EventType.ETHICS_WARD_CREATED: "新建病区评议链接",
+    EventType.ETHICS_WARD_DISABLED: "停用病区评议链接",
+    EventType.ETHICS_FILE_UPDATED: "医德档案基本信息修改",
+    EventType.ETHICS_YEAR_OPENED: "开启年度医德考评",
+    EventType.ETHICS_FILE_OPENED: "建立年度考评档案",
+    EventType.ETHICS_YEAR_GRADED: "年度计分定等",
+    EventType.ETHICS_TIE_DECIDED: "考评委员会决定并列人选",
+    EventType.ETHICS_SELF_EVALUATED: "个人自评",
+    EventType.ETHICS_SELF_EVALUATION_MISSING: "逾期未自评",
+    EventType.ETHICS_RETURNED: "退回",
+    EventType.ETHICS_DEPARTMENT_EVALUATED: "科室评价",
+    EventType.ETHICS_UNIT_EVALUATED: "单位评价",
+    EventType.ETHICS_PUBLICIZED: "考评结果公示",
+    EventType.ETHICS_APPEAL_LODGED: "提出复核申请",
+    EventType.ETHICS_APPEAL_DECIDED: "复核决定",
+    EventType.ETHICS_REPUBLICIZED: "变更结果重新公示",
+    EventType.ETHICS_FINALIZED: "考评结果确定",
+    EventType.ETHICS_ARCHIVED: "归档",
+    EventType.ETHICS_RECORD_SUBMITTED: "提交医德记录",
+    EventType.ETHICS_EVIDENCE_ATTACHED: "附加证明材料",
+    EventType.ETHICS_RECORD_APPROVED: "医德记录审核通过",
+    EventType.ETHICS_RECORD_REJECTED: "医德记录退回",
+    EventType.ETHICS_RECORD_SUPERSEDED: "医德记录被更正",
+    EventType.ETHICS_SMS_IMPORT_PREVIEWED: "短信回访导入预览",
+    EventType.ETHICS_SMS_IMPORT_COMMITTED: "短信回访导入提交",
+    EventType.ETHICS_SMS_IMPORT_DISCARDED: "短信回访导入作废",
+    EventType.ETHICS_INPATIENT_SUBMITTED: "住院患者评议",
     EventType.CAMPAIGN_CREATED: "创建评选",
     EventType.CAMPAIGN_UPDATED: "修改评选设置",
     EventType.CAMPAIGN_TRANSITIONED: "评选环节变更",

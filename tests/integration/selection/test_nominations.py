@@ -257,3 +257,27 @@ async def test_ethics_grades_come_from_the_files_when_a_feed_exists(rt: Runtime)
                 with_files, OPERATOR, view["id"], staff_id=person, deeds="事迹", declared=declared
             )
         assert failing in {p["code"] for p in refused.value.extra["problems"]}
+
+
+async def test_the_production_runtime_reads_grades_from_the_ethics_files(rt: Runtime) -> None:
+    from tests.support.factories import make_org
+    from workflow.ethics.feed import FilesEthicsFeed
+
+    assert isinstance(Runtime.production(rt.settings).ethics, FilesEthicsFeed)
+    files = Runtime(rt.settings, MemoryKeyStore(), rt.clock, sms=FakeSmsGateway(), ethics=FilesEthicsFeed())
+    org = await make_org(rt, units=1, staff_per_unit=1)
+    default = await campaigns.create_campaign(files, OPERATOR, campaigns.CampaignSpec(title="x"))
+    assert default["rules"]["eligibility"]["ethics_grade_last_year"]["source"] == "ethics_files"
+    await campaigns.act(files, OPERATOR, default["id"], action="open_nominations", expected_version=1)
+    declared = msgspec.convert({**GOOD_FACTS, "ethics_grades": None}, NomineeFacts)
+    with pytest.raises(nominations.NominationRefused) as refused:  # no evaluation year in the files yet
+        await nominations.submit_nomination(
+            files,
+            OPERATOR,
+            default["id"],
+            staff_id=org.staff[org.units[0]][0],
+            deeds="事迹",
+            declared=declared,
+        )
+    reasons = {p["code"]: p["reason_zh"] for p in refused.value.extra["problems"]}
+    assert reasons["eligibility.ethics_grade_last_year"].startswith("医德档案缺少")
