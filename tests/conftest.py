@@ -1,4 +1,5 @@
-"""Test configuration: a real database (SQLite by default, PostgreSQL when YIDE_DATABASE_URL is set).
+"""Test configuration: a real database (SQLite by default, PostgreSQL when YIDE_DATABASE_URL is set;
+one database per pytest-xdist worker, see tests/support/databases.py).
 
 The environment is set before anything imports ``workflow``: Piccolo resolves its engine once.
 """
@@ -10,9 +11,11 @@ import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+from tests.support import databases
+
 _DATA_DIR = tempfile.mkdtemp(prefix="yide-test-")
 os.environ["YIDE_DATA_DIR"] = _DATA_DIR
-os.environ.setdefault("YIDE_DATABASE_URL", f"sqlite:///{_DATA_DIR}/test.sqlite")
+os.environ["YIDE_DATABASE_URL"] = databases.choose(_DATA_DIR)
 os.environ.setdefault("YIDE_LOG_NAME", "test.yide.local")
 
 import logging  # noqa: E402
@@ -30,6 +33,14 @@ from workflow.runtime import Runtime  # noqa: E402
 from workflow.settings import get_settings  # noqa: E402
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
+
+# Cheap argon2id for the in-process suite: each login would otherwise cost ~0.1 s of CPU.
+# Subprocess servers and CLI runs keep the production parameters.
+from argon2 import PasswordHasher  # noqa: E402
+
+from workflow.accounts.passwords import use_hasher  # noqa: E402
+
+use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(scope="session")

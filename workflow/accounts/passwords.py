@@ -11,6 +11,16 @@ _HASHER = PasswordHasher()  # argon2id, RFC 9106 "second recommended" parameters
 # Verified against when the username is unknown, so a miss costs as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("yide-timing-equaliser")
 
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Replace the hasher (the test suite uses cheap parameters; stored hashes name their own).
+
+    Hashes made with other parameters still verify and are upgraded at the next login.
+    """
+    global _HASHER, _DUMMY_HASH  # noqa: PLW0603 - one process-wide hasher, set before use
+    _HASHER = hasher
+    _DUMMY_HASH = hasher.hash("yide-timing-equaliser")
+
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 
