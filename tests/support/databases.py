@@ -21,7 +21,7 @@ def _with_database(url: str, name: str) -> str:
 
 
 async def _run(url: str, *statements: str) -> None:
-    import asyncpg  # noqa: PLC0415
+    import asyncpg
 
     connection = await asyncpg.connect(_with_database(url, "postgres").replace("postgresql", "postgres", 1))
     try:
