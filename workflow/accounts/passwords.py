@@ -21,6 +21,7 @@ def use_hasher(hasher: PasswordHasher) -> None:
     _HASHER = hasher
     _DUMMY_HASH = hasher.hash("yide-timing-equaliser")
 
+
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 
