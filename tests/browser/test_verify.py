@@ -167,7 +167,8 @@ async def test_a_malformed_code_gets_a_field_message(page: Page, server: LiveSer
 
 async def test_verifies_on_a_plain_http_intranet_with_the_fallback(page: Page, server: LiveServer) -> None:
     cast = await cast_ballot(server, 14)
-    await page.goto(f"{intranet_url(server)}/verify?campaign={cast.campaign}&code={cast.code}&crypto=fallback")
+    query = f"campaign={cast.campaign}&code={cast.code}&crypto=fallback"
+    await page.goto(f"{intranet_url(server)}/verify?{query}")
     assert not await page.evaluate("isSecureContext")
     verdict = page.locator("#verify-verdict")
     await expect(verdict).to_have_attribute("data-verdict", "verified")

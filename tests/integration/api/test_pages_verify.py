@@ -61,7 +61,7 @@ async def test_log_page_shows_keys_entries_and_pages_back(
     assert_page(response)
     assert scope["verifier_keys"][0] in response.text
     assert f"#{scope['size'] - 1}" in response.text
-    assert f'?before={scope["size"] - 20}' in response.text
+    assert f"?before={scope['size'] - 20}" in response.text
     older = await client.get(f"/logs/{scope['name']}", params={"before": str(scope["size"] - 20)})
     assert_page(older)
     assert "#0</span>" in older.text and "更早的记录</a>" not in older.text
