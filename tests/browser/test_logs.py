@@ -1,0 +1,77 @@
+"""The public logs on a phone: the latest checkpoint verified in the browser, recent entries with
+paging to older ones, and internal logs that do not exist for the public."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from playwright.async_api import Page, Route, expect
+
+from tests.support.browser import assert_cjk_font, screenshot
+from tests.support.server import LiveServer
+
+
+async def public_scope(server: LiveServer) -> dict[str, object]:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        return (await http.get("/api/ledger/scopes")).json()[0]
+
+
+async def test_logs_list_links_to_a_verified_checkpoint(page: Page, server: LiveServer) -> None:
+    scope = await public_scope(server)
+    await page.goto(server.url + "/logs")
+    await assert_cjk_font(page, "h1")
+    await page.get_by_role("link", name=f"评选日志 {scope['name']}").click()
+    verdict = page.locator("#checkpoint-verdict")
+    await expect(verdict).to_have_attribute("data-verdict", "verified")
+    await expect(verdict).to_contain_text("检查点签名有效")
+    await expect(page.locator("#checkpoint-text")).to_contain_text(str(scope["origin"]))
+    facts = page.locator("#checkpoint-facts")
+    await expect(facts).to_contain_text("签名密钥指纹")
+    await expect(page.locator("#witnesses")).to_contain_text("暂无见证人副签")
+    entries = page.locator(".entry")
+    assert 1 <= await entries.count() <= 20
+    await expect(entries.first).to_contain_text("#")
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    await screenshot(page, "log-verified")
+    await page.get_by_role("link", name="更早的记录").click()
+    await expect(page.locator("h2#entries-title")).to_have_text("更早的记录")
+    await expect(page.locator(".entry").last).to_contain_text("#0")
+    await expect(page.locator(".entry").last).to_contain_text("ledger:scope:opened")
+    await screenshot(page, "log-older")
+
+
+async def test_a_forged_checkpoint_is_reported(page: Page, server: LiveServer) -> None:
+    scope = await public_scope(server)
+
+    async def forge(route: Route) -> None:
+        response = await route.fetch()
+        lines = (await response.text()).split("\n")
+        lines[1] = str(int(lines[1]) + 1)  # claim one more record under the same signature
+        await route.fulfill(response=response, body="\n".join(lines))
+
+    await page.route("**/checkpoint", forge)
+    await page.goto(f"{server.url}/logs/{scope['name']}")
+    verdict = page.locator("#checkpoint-verdict")
+    await expect(verdict).to_have_attribute("data-verdict", "failed")
+    await expect(verdict).to_contain_text("检查点签名无效")
+    await screenshot(page, "log-forged")
+
+
+async def test_internal_and_unknown_logs_are_404_pages(page: Page, server: LiveServer) -> None:
+    for name in ("org", "no-such-log"):
+        response = await page.goto(f"{server.url}/logs/{name}")
+        assert response is not None and response.status == 404
+        await expect(page.locator("h1")).to_have_text("页面不存在")
+    await page.goto(server.url + "/logs")
+    await expect(page.get_by_text("org", exact=True)).to_have_count(0)
+    await screenshot(page, "logs-list")
+
+
+async def test_log_page_verifies_with_the_fallback(page: Page, server: LiveServer) -> None:
+    scope = await public_scope(server)
+    await page.goto(f"{server.url}/logs/{scope['name']}?crypto=fallback")
+    await expect(page.locator("#checkpoint-verdict")).to_have_attribute("data-verdict", "verified")
+    await expect(page.locator("#checkpoint-verdict")).to_contain_text("备用加密库")
+    assert json.loads(await page.locator("#page-data").text_content() or "{}")["scope"] == scope["name"]
