@@ -21,7 +21,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from workflow.documents.fonts import cjk_font, warn_missing
 from workflow.documents.layout import (
@@ -38,6 +38,8 @@ from workflow.documents.layout import (
 )
 from workflow.documents.qr import QrFlowable
 from workflow.errors import InvalidInput
+from workflow.ledger.note import VerifierKey
+from workflow.selection.credentials import fingerprint
 from workflow.selection.tally import TallyResult
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -103,6 +105,9 @@ class PublicityNotice:
     """The public log page of the campaign; the QR code holds exactly this."""
     result_hash: str
     """Lower-case hex SHA-256 of the encoded tally result (``selection.tally.result_hash``)."""
+    log_keys: Sequence[str] = ()
+    """The vkeys that sign the log's checkpoints, printed with their fingerprints: what a voter
+    compares with the find-my-ballot page and an auditor passes to ``yide verify --log-key``."""
     period_note: str = ""
     """E.g. ``5个工作日``; printed after the dates when given."""
     preamble: str = ""
@@ -148,7 +153,15 @@ class PublicityNotice:
             f"根哈希（base64）：{root_b64(self.checkpoint)}",
             f"计票结果哈希（SHA-256）：{self.result_hash}",
             f"公开日志：{self.log_url}",
+            *self._key_lines(),
         ]
+
+    def _key_lines(self) -> list[str]:
+        lines = []
+        for vkey in self.log_keys:
+            key = VerifierKey.parse(vkey)
+            lines += [f"日志签名公钥指纹：{fingerprint(key.public_key)}", f"日志签名公钥（vkey）：{vkey}"]
+        return lines
 
 
 HEADERS = ("名次", "姓名", "单位", "科室", "得票", "专家评分", "综合得分")
@@ -305,10 +318,15 @@ def notice_pdf(notice: PublicityNotice) -> bytes:
         para(notice.objection_rules(), s.body),
         *(para(line, s.body) for line in notice.objection.lines()),
         Spacer(1, 4 * mm),
-        _verification_block(notice),
-        Spacer(1, 6 * mm),
-        para(notice.issuer, s.signature),
-        para(date_zh(notice.issued_on), s.signature),
+        # The issuer and date never stand alone on a page: they sign the block above them.
+        KeepTogether(
+            [
+                _verification_block(notice),
+                Spacer(1, 6 * mm),
+                para(notice.issuer, s.signature),
+                para(date_zh(notice.issued_on), s.signature),
+            ]
+        ),
     ]
     return build_pdf(story, title=notice.title, subject=f"{notice.campaign_uid} 公示")
 

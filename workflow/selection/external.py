@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow.ids import ScopeName
-from workflow.ledger.checkpoints import checkpoint_now, origin_of
+from workflow.ledger.checkpoints import checkpoint_now, log_verifier_keys, origin_of
 from workflow.ledger.receipts import receipt
 from workflow.ledger.service import Appended
 from workflow.runtime import Runtime
@@ -36,3 +36,8 @@ async def checkpoint_for(rt: Runtime, scope: ScopeName) -> Pinned:
     """Sign and store the scope's checkpoint now (joins the caller's transaction)."""
     signed = await checkpoint_now(rt, scope)
     return Pinned(origin_of(rt, scope), signed.size, signed.root, signed.text())
+
+
+def log_vkeys(rt: Runtime, scope: ScopeName) -> list[str]:
+    """The vkeys that verify the scope's checkpoints, as printed on the 公示 notice."""
+    return [key.encode() for key in log_verifier_keys(rt, scope)]

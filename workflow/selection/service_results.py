@@ -350,6 +350,7 @@ async def publicity_effect(
         checkpoint=pinned,
         log_url=f"{rt.settings.server.public_url}/logs/{scope_of(row.id)}",
         result_hash=latest.result_hash,
+        log_keys=external.log_vkeys(rt, scope_of(row.id)),
         period_note=f"{rules.publicity.working_days}个工作日",
         preamble="因公示期间异议处理结果调整了名单，现将调整后的名单重新公示。" if republished else "",
         footnotes=(

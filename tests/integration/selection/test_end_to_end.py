@@ -14,6 +14,7 @@ campaign from its ledger.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import random
 from collections import defaultdict
@@ -42,12 +43,13 @@ from tests.support.selection import (
 )
 from workflow.clock import FixedClock
 from workflow.ledger.entry import Entry
+from workflow.ledger.note import VerifierKey, open_checkpoint
 from workflow.ledger.tables import LedgerEntry, LedgerScope
 from workflow.ledger.verifier import verify_bundle
 from workflow.runtime import Runtime
 from workflow.selection.ballot import BALLOT_DOMAIN, BallotPayload, payload_bytes
 from workflow.selection.common import b64u_encode, canonical_json
-from workflow.selection.credentials import derive_signer, issue_credential, key_id
+from workflow.selection.credentials import derive_signer, fingerprint, issue_credential, key_id
 from workflow.selection.rules import (
     BallotShape,
     Channels,
@@ -511,6 +513,7 @@ async def _run(rt: Runtime, app, clock: FixedClock, team: Team, tmp_path: Path) 
     assert "区卫健委人事科" in notice["notice"] and "2026年6月22日" in notice["notice"]
     pdf = await team.public.get(f"/api/public/campaigns/{cid}/notice.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    await _notice_prints_the_log_key(team.public, cid, notice["notice"])
     assert tallied["winners"][0] in json.dumps(
         await ok(await team.public.get(f"/api/public/campaigns/{cid}/result"), 200)
     )
@@ -674,3 +677,14 @@ def _non_canonical(credential: str, uid: str, rules_hash: str, choices: list[str
     data = json.dumps(obj).encode()  # keys out of order, spaces: valid JSON, not RFC 8785
     assert data != canonical_json(obj)
     return {"payload": b64u_encode(data), "signature": b64u_encode(signer.sign(data))}
+
+
+async def _notice_prints_the_log_key(public: httpx.AsyncClient, cid: int, notice: str) -> None:
+    """The vkey printed on the 公示 is the published log key, and it opens the log's checkpoint."""
+    line = next(line for line in notice.splitlines() if line.startswith("日志签名公钥（vkey）："))
+    vkey = VerifierKey.parse(line.split("：", 1)[1])
+    published = (await public.get("/api/ledger/keys")).json()["log_keys"]
+    assert [k["public_key"] for k in published if k["active"]] == [base64.b64encode(vkey.public_key).decode()]
+    checkpoint = (await public.get(f"/api/ledger/scopes/campaign-{cid}/checkpoint")).text
+    assert open_checkpoint(checkpoint, origin=vkey.name, log_key=vkey).checkpoint.size > 0
+    assert f"日志签名公钥指纹：{fingerprint(vkey.public_key)}" in notice

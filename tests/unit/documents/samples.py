@@ -19,6 +19,7 @@ from workflow.documents.ethics_form import (
 )
 from workflow.documents.layout import LogCheckpoint
 from workflow.documents.notice import NoticeRow, ObjectionContact, PublicityNotice
+from workflow.ledger.note import VerifierKey
 from workflow.selection.credentials import fingerprint, generate_credential, public_key_for
 
 NATIONAL_ITEMS = (
@@ -34,6 +35,9 @@ NATIONAL_ITEMS = (
 CHECKPOINT = LogCheckpoint(
     origin="yide.local/ethics-2025-unit-3", size=1287, root_hash=hashlib.sha256(b"root").digest()
 )
+
+SAMPLE_LOG_VKEY = VerifierKey.ed25519("yide.local/campaign-12", bytes(range(32))).encode()
+"""A log key as a real deployment prints it (name, key id, type and key in base64)."""
 
 LONG_TEXT = (
     "本人一年来坚持以病人为中心，严格执行首诊负责制和三级查房制度，全年门诊接诊患者约八千人次，"
@@ -107,6 +111,7 @@ def notice(rows: int = 12) -> PublicityNotice:
         ),
         log_url="https://yide.example.gov.cn/public/campaigns/campaign-12/log",
         result_hash=hashlib.sha256(b"result").hexdigest(),
+        log_keys=(SAMPLE_LOG_VKEY,),
         footnotes=("综合得分 = 投票得分 × 30% + 专家评分 × 70%，保留两位小数。",),
     )
 

@@ -21,7 +21,8 @@ from workflow.documents.notice import (
     rows_from_tally,
 )
 from workflow.errors import InvalidInput
-from workflow.ledger.note import Checkpoint
+from workflow.ledger.note import Checkpoint, VerifierKey
+from workflow.selection.credentials import fingerprint
 from workflow.selection.tally import CandidateResult, TallyResult
 
 
@@ -44,6 +45,8 @@ def test_pdf_prints_every_part_of_the_notice(open_pdf) -> None:
         root_b64(notice.checkpoint),
         notice.result_hash,
         notice.log_url,
+        fingerprint(VerifierKey.parse(notice.log_keys[0]).public_key),
+        notice.log_keys[0],
         notice.issuer,
         *("".join(f.split()) for f in notice.footnotes),
     ]  # fmt: skip
