@@ -18,8 +18,8 @@ import msgspec
 from workflow.accounts.roles import OPERATOR, Principal
 from workflow.clock import FixedClock
 from workflow.demo import DEEDS, _principal_of
-from workflow.ethics.tables import Ward
 from workflow.ethics.service_feedback import ward_link
+from workflow.ethics.tables import Ward
 from workflow.org.tables import Staff, Unit
 from workflow.runtime import Runtime
 from workflow.selection import service_campaigns as campaigns
@@ -28,7 +28,6 @@ from workflow.selection import service_results as results
 from workflow.selection import service_voting as voting
 from workflow.selection.ballot import make_staff_ballot
 from workflow.selection.credentials import VoterEntry, derive_signer, generate_census
-from workflow.selection.files import FileKind
 from workflow.selection.nomination import GradeRecord, NomineeFacts
 from workflow.selection.records import nomination_id_of
 from workflow.selection.rules import (
@@ -45,12 +44,19 @@ from workflow.selection.rules import (
 )
 from workflow.selection.schedule import Schedule
 from workflow.selection.service_campaigns import declared_eligibility
-from workflow.selection.tables import Campaign
+from workflow.selection.tables import Campaign, FileKind
 
 PUBLICIZED_TITLE = "2026年顺义区“医德标兵”评选（演示·公示中）"
 ANNOUNCED_TITLE = "2025年顺义区“最美医生”评选（演示·已公布）"
 ISSUER = "北京市顺义区卫生健康委员会"
-PORTRAIT_COLOURS = [(166, 29, 36), (11, 87, 208), (26, 127, 55), (130, 80, 180), (200, 110, 20), (0, 120, 130)]
+PORTRAIT_COLOURS = [
+    (166, 29, 36),
+    (11, 87, 208),
+    (26, 127, 55),
+    (130, 80, 180),
+    (200, 110, 20),
+    (0, 120, 130),
+]
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,10 @@ def _rules(*, winners: int, max_choices: int, revote: RevotePolicy, live: LiveRe
 PUBLICIZED = Plan(
     title=PUBLICIZED_TITLE,
     rules=_rules(
-        winners=2, max_choices=2, revote=RevotePolicy(mode=RevoteMode.LAST_COUNTS), live=LiveResults.TURNOUT_ONLY
+        winners=2,
+        max_choices=2,
+        revote=RevotePolicy(mode=RevoteMode.LAST_COUNTS),
+        live=LiveResults.TURNOUT_ONLY,
     ),
     skip=2,
     votes=((0, 1), (0, 2), (0,), (1, 3), (0, 1), (2,), (1, 4), (0, 3), (1,)),
@@ -91,7 +100,9 @@ PUBLICIZED = Plan(
 )
 ANNOUNCED = Plan(
     title=ANNOUNCED_TITLE,
-    rules=_rules(winners=3, max_choices=3, revote=RevotePolicy(mode=RevoteMode.FIRST_COUNTS), live=LiveResults.NONE),
+    rules=_rules(
+        winners=3, max_choices=3, revote=RevotePolicy(mode=RevoteMode.FIRST_COUNTS), live=LiveResults.NONE
+    ),
     skip=3,
     votes=((0, 1, 2), (0, 1, 3), (0, 2), (1, 2, 3), (0,), (1,), (0, 3, 4), (2, 3), (0, 1), (4,)),
     expert=(95, 85, 82, 82, 60),
@@ -162,7 +173,7 @@ async def _through_tally(run: _Run, plan: Plan, organizer: Principal) -> list[st
             objection_phone="010-69400000",
             objection_address="顺义区府前街1号",
             rules=plan.rules,
-            schedule=Schedule(voting_closes_at=run.clock.now() + timedelta(days=3)),
+            schedule=Schedule(voting_closes_at=run.clock.now() + timedelta(hours=20)),
         ),
     )
     run.cid = view["id"]
@@ -176,10 +187,20 @@ async def _through_tally(run: _Run, plan: Plan, organizer: Principal) -> list[st
     )
     for index, staff_id in enumerate(await _nominees(plan.skip)):
         made = await nominations.submit_nomination(
-            rt, OPERATOR, run.cid, staff_id=staff_id, deeds=DEEDS[(index + plan.skip) % len(DEEDS)], declared=facts
+            rt,
+            OPERATOR,
+            run.cid,
+            staff_id=staff_id,
+            deeds=DEEDS[(index + plan.skip) % len(DEEDS)],
+            declared=facts,
         )
         await nominations.add_file(
-            rt, OPERATOR, made["id"], kind=FileKind.PHOTO, filename="照片.png", data=portrait_png(index + plan.skip)
+            rt,
+            OPERATOR,
+            made["id"],
+            kind=FileKind.PHOTO,
+            filename="照片.png",
+            data=portrait_png(index + plan.skip),
         )
     await run.act(organizer, "close_nominations")
     await run.act(organizer, "start_review")
@@ -187,12 +208,16 @@ async def _through_tally(run: _Run, plan: Plan, organizer: Principal) -> list[st
         step = await nominations.review(
             rt, reviewer, n["id"], action="approve", expected_version=n["version"], confirm_declarations=True
         )
-        step = await nominations.review(rt, reviewer, n["id"], action="recommend", expected_version=step["version"])
+        step = await nominations.review(
+            rt, reviewer, n["id"], action="recommend", expected_version=step["version"]
+        )
         await nominations.review(rt, reviewer, n["id"], action="shortlist", expected_version=step["version"])
     await run.act(organizer, "freeze_shortlist")
     view = await campaigns.campaign_view(run.cid)
     census = generate_census(view["uid"], [VoterEntry(f"demo-{run.cid}-{i:03d}") for i in range(12)])
-    await voting.publish_credentials(rt, await _principal_of("demo-credentials"), run.cid, list(census.public))
+    await voting.publish_credentials(
+        rt, await _principal_of("demo-credentials"), run.cid, list(census.public)
+    )
     await run.act(organizer, "open_voting")
     candidates: list[str] = view["candidates"]
     for row, positions in zip(census.private_rows, plan.votes, strict=False):

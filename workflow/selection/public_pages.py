@@ -159,9 +159,7 @@ def _scoring(rules: CampaignRules) -> str:
         return f"按投票得分排名（{base}）"
     if scoring.mode is ScoreMode.VOTES_AS_REFERENCE:
         return "按专家评分排名，投票得分一并公布，仅供参考"
-    return (
-        f"综合得分 = 投票得分 × {scoring.votes_percent}% + 专家评分 × {scoring.experts_percent}%（{base}）"
-    )
+    return f"综合得分 = 投票得分 × {scoring.votes_percent}% + 专家评分 × {scoring.experts_percent}%（{base}）"
 
 
 def _experts(rules: CampaignRules) -> str:
@@ -238,7 +236,9 @@ async def campaign_page(campaign_id: int) -> dict[str, Any]:
     """A campaign's state, schedule, rules, candidates and, if the rules allow it, turnout."""
     view = await campaigns.public_campaign(campaign_id)
     rules = msgspec.convert(view["rules"], CampaignRules)
-    turnout = await voting.turnout(campaign_id) if view["status"] in (S.voting_open, S.voting_paused) else None
+    turnout = (
+        await voting.turnout(campaign_id) if view["status"] in (S.voting_open, S.voting_paused) else None
+    )
     return _summary(view) | {
         "rules": rules_zh(rules),
         "rules_hash": view["rules_hash"],
@@ -284,9 +284,7 @@ async def _period(campaign_id: int, now: datetime) -> NoticePeriod:
         raise NotFound("no 公示 notice yet")
     working_days = msgspec.convert(msgspec.json.decode(row.rules), CampaignRules).publicity.working_days
     holidays, workdays = calendar_of(row)
-    window = publicity_window(
-        row.publicity_started_at, working_days, holidays=holidays, workdays=workdays
-    )
+    window = publicity_window(row.publicity_started_at, working_days, holidays=holidays, workdays=workdays)
     taking = row.status in results.PUBLICITY_STATES
     return NoticePeriod(
         first_day=date_zh(window.first_day),
