@@ -172,7 +172,7 @@ def test_calendar_and_policy_from_the_shell(migrated: Path) -> None:
 
 def test_demo_seeds_campaigns_for_every_public_page_and_prints_their_links(migrated: Path) -> None:
     """One campaign open for voting, one in its 公示, one announced, and a ward's evaluation link."""
-    from workflow.demo_results import ANNOUNCED_TITLE, PUBLICIZED_TITLE  # noqa: PLC0415
+    from workflow.demo_results import ANNOUNCED_TITLE, PUBLICIZED_TITLE
 
     result = yide(migrated, "demo", "--no-serve")
     assert result.returncode == 0, result.stderr
