@@ -34,6 +34,7 @@ from api.controllers.imports import StaffImportController
 from api.controllers.ledger import LedgerController, TileController
 from api.controllers.org import RegionController, StaffController, UnitController
 from api.controllers.pages import HomePages
+from api.controllers.pages_public import CampaignPages, EvaluatePages
 from api.controllers.pages_verify import LogPages, VerifyPages
 from api.controllers.processes import ProcessController
 from api.controllers.selection import ApprovalController, CampaignController, ObjectionController
@@ -81,7 +82,7 @@ ROUTES = [
     PublicWardController,
 ]
 
-PAGES = [HomePages, VerifyPages, LogPages]
+PAGES = [HomePages, CampaignPages, EvaluatePages, VerifyPages, LogPages]
 """Server-rendered voter and public pages (HTML, not in the OpenAPI document)."""
 
 

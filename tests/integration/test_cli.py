@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,17 @@ def test_calendar_and_policy_from_the_shell(migrated: Path) -> None:
     assert opened.returncode == 0 and "already open" in opened.stdout  # adds files for staff who joined
     again = yide(migrated, "ethics", "open-year", "--unit", "SYH", "--year", "2026")
     assert "already open; 0 file(s) added" in again.stdout
+
+
+def test_demo_seeds_campaigns_for_every_public_page_and_prints_their_links(migrated: Path) -> None:
+    """One campaign open for voting, one in its 公示, one announced, and a ward's evaluation link."""
+    from workflow.demo_results import ANNOUNCED_TITLE, PUBLICIZED_TITLE
+
+    result = yide(migrated, "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "is open for voting" in result.stdout
+    for title in (PUBLICIZED_TITLE, ANNOUNCED_TITLE):
+        assert re.search(rf"{re.escape(title)}: http://\S+/campaigns/\d+", result.stdout), result.stdout
+    assert re.search(r"住院患者评价（一病区）: http://\S+/evaluate/[A-Za-z0-9_-]{43}", result.stdout)
+    again = yide(migrated, "demo", "--no-serve")
+    assert again.returncode == 0 and "reusing" in again.stdout and PUBLICIZED_TITLE in again.stdout

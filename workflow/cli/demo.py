@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from workflow.cli.app import cli
+
+if TYPE_CHECKING:
+    from workflow.runtime import Runtime
 
 
 @cli.command("demo")
@@ -18,7 +22,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     os.environ.setdefault("YIDE_DATA_DIR", "yide-demo")
     os.environ.setdefault("YIDE_PUBLIC_URL", f"http://{host}:{port}")
     # Imported after the environment is set: the engine is configured from it on first use.
-    from workflow import demo  # noqa: PLC0415
+    from workflow import demo, demo_results  # noqa: PLC0415
     from workflow.cli.app import run_async, runtime  # noqa: PLC0415
     from workflow.cli.server import serve  # noqa: PLC0415
     from workflow.migrate import migrate  # noqa: PLC0415
@@ -30,9 +34,12 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         if await demo.is_seeded():
             return False, await demo.demo_campaign(rt)
         await demo.seed(rt)
-        return True, await demo.seed_campaign(rt)
+        campaign = await demo.seed_campaign(rt)
+        await demo_results.seed_finished_campaigns(rt)
+        return True, campaign
 
     created, campaign = run_async(work)
+    finished, ward = run_async(lambda: _public_demo(rt))
     click.echo(("created" if created else "reusing") + f" the demo database in {rt.settings.data_dir}/")
     for line in demo.ETHICS_NOTES:
         click.echo(f"  医德考评 {line}")
@@ -50,8 +57,19 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
                 f"Vote from a shell: yide vote --campaign {campaign.id} "
                 f"--credential {campaign.credentials[0].credential} --choose {campaign.candidates[0]}"
             )
+    for title, campaign_id in finished.items():
+        click.echo(f"{title}: {rt.settings.server.public_url}/campaigns/{campaign_id}")
+    if ward:
+        click.echo(f"住院患者评价（一病区）: {ward}")
     click.echo("")
     if not no_serve:
         rt.keys.session_secret()
         rt.keys.log_signer()
         serve(host, port, 1)
+
+
+async def _public_demo(rt: Runtime) -> tuple[dict[str, int], str | None]:
+    """The finished demo campaigns and a ward link, for the public pages."""
+    from workflow import demo_results  # noqa: PLC0415
+
+    return await demo_results.finished_campaigns(), await demo_results.demo_ward_link(rt)

@@ -531,7 +531,11 @@ async def submit_inpatient(
             raise Conflict("evaluations for this hospital are not open yet; please try again later")
         key = stay_key(rt.keys.session_secret(), ward["id"], stay)
         if await throttle.hit("inpatient-stay", key, seconds=STAY_SECONDS, now=now) > 1:
-            raise Conflict("this stay has already been evaluated; thank you")
+            raise Conflict(
+                "this stay has already been evaluated; thank you",
+                reason="stay-already-evaluated",
+                message_zh="这次住院已经评价过了，每次住院只能评价一次。感谢您的反馈！",
+            )
         submission = secrets.token_hex(8)
         rows = [
             InpatientRating(
