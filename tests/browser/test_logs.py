@@ -3,6 +3,7 @@ paging to older ones, and internal logs that do not exist for the public."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import httpx
@@ -10,6 +11,8 @@ from playwright.async_api import Page, Route, expect
 
 from tests.support.browser import assert_cjk_font, screenshot
 from tests.support.server import LiveServer
+from workflow.ledger.note import Checkpoint, VerifierKey, add_signatures, cosign
+from workflow.signing import Ed25519Signer
 
 
 async def public_scope(server: LiveServer) -> dict[str, object]:
@@ -75,3 +78,82 @@ async def test_log_page_verifies_with_the_fallback(page: Page, server: LiveServe
     await expect(page.locator("#checkpoint-verdict")).to_have_attribute("data-verdict", "verified")
     await expect(page.locator("#checkpoint-verdict")).to_contain_text("备用加密库")
     assert json.loads(await page.locator("#page-data").text_content() or "{}")["scope"] == scope["name"]
+
+
+WITNESS = Ed25519Signer.from_seed(bytes(range(32)))
+STRANGER = Ed25519Signer.from_seed(bytes(range(1, 33)))
+
+
+def _cosigned(note: str, *cosigners: tuple[Ed25519Signer, str]) -> str:
+    checkpoint = Checkpoint.parse(note.split("\n\n", 1)[0] + "\n")
+    lines = [cosign(checkpoint, signer, name, 1_790_000_000) for signer, name in cosigners]
+    return add_signatures(note, lines)
+
+
+async def test_witness_cosignatures_are_verified_with_the_published_witness_keys(
+    page: Page, server: LiveServer
+) -> None:
+    """A cosignature by a published witness shows as valid with its time; one by a key nobody
+    published shows as not verifiable, and does not make the log's own signature fail."""
+    scope = await public_scope(server)
+    witness_vkey = VerifierKey.cosigner("witness.jiwei.example", WITNESS.public_key).encode()
+
+    async def keys(route: Route) -> None:
+        response = await route.fetch()
+        published = await response.json()
+        published["witnesses"] = [
+            {"name": "witness.jiwei.example", "vkey": witness_vkey, "key_id": witness_vkey.split("+")[1]}
+        ]
+        await route.fulfill(response=response, body=json.dumps(published))
+
+    async def checkpoint(route: Route) -> None:
+        response = await route.fetch()
+        note = _cosigned(
+            await response.text(), (WITNESS, "witness.jiwei.example"), (STRANGER, "stranger.example")
+        )
+        await route.fulfill(response=response, body=note)
+
+    await page.route("**/api/ledger/keys", keys)
+    await page.route("**/checkpoint", checkpoint)
+    await page.goto(f"{server.url}/logs/{scope['name']}")
+    await expect(page.locator("#checkpoint-verdict")).to_have_attribute("data-verdict", "verified")
+    witnesses = page.locator("#witnesses li")
+    await expect(witnesses).to_have_count(2)
+    await expect(witnesses.nth(0)).to_contain_text("✓ witness.jiwei.example：副签有效（2026")
+    await expect(witnesses.nth(1)).to_contain_text("stranger.example：未公布其公钥")
+    await screenshot(page, "log-witnesses")
+
+
+async def test_a_forged_cosignature_of_a_published_witness_is_not_shown_as_valid(
+    page: Page, server: LiveServer
+) -> None:
+    scope = await public_scope(server)
+    witness_vkey = VerifierKey.cosigner("witness.jiwei.example", WITNESS.public_key).encode()
+
+    async def keys(route: Route) -> None:
+        response = await route.fetch()
+        published = await response.json()
+        published["witnesses"] = [
+            {"name": "witness.jiwei.example", "vkey": witness_vkey, "key_id": witness_vkey.split("+")[1]}
+        ]
+        await route.fulfill(response=response, body=json.dumps(published))
+
+    async def checkpoint(route: Route) -> None:
+        response = await route.fetch()
+        # signed by another key under the witness's name and key id: a forgery
+        forged = _cosigned(await response.text(), (STRANGER, "witness.jiwei.example"))
+        real_id = VerifierKey.parse(witness_vkey).key_id
+        line = forged.rstrip("\n").split("\n")[-1]
+        raw = base64.b64decode(line.split(" ")[2])
+        fixed = [*line.split(" ")[:2], base64.b64encode(real_id + raw[4:]).decode()]
+        await route.fulfill(response=response, body=forged.replace(line, " ".join(fixed)))
+
+    await page.route("**/api/ledger/keys", keys)
+    await page.route("**/checkpoint", checkpoint)
+    await page.goto(f"{server.url}/logs/{scope['name']}")
+    verdict = page.locator("#checkpoint-verdict")
+    # as Go's note.Open: a bad signature under a key the reader trusts fails the whole note
+    await expect(verdict).to_have_attribute("data-verdict", "failed")
+    await expect(verdict).to_contain_text("检查点签名无效")
+    assert "副签有效" not in (await page.locator("#witnesses").inner_text())
+    await screenshot(page, "log-forged-cosignature")
