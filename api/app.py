@@ -34,6 +34,7 @@ from api.controllers.imports import StaffImportController
 from api.controllers.ledger import LedgerController, TileController
 from api.controllers.org import RegionController, StaffController, UnitController
 from api.controllers.pages import HomePages
+from api.controllers.pages_vote import VotePages
 from api.controllers.processes import ProcessController
 from api.controllers.selection import ApprovalController, CampaignController, ObjectionController
 from api.controllers.selection_nominations import CampaignNominationController, NominationController
@@ -80,7 +81,7 @@ ROUTES = [
     PublicWardController,
 ]
 
-PAGES = [HomePages]
+PAGES = [HomePages, VotePages]
 """Server-rendered voter and public pages (HTML, not in the OpenAPI document)."""
 
 

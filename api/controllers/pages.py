@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, MediaType, Request, get
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 
@@ -17,6 +18,8 @@ from api.access import PUBLIC
 from api.problems import STATUS
 from api.web import PAGE_HEADERS
 from workflow import demo
+from workflow.runtime import Runtime
+from workflow.selection import voter_page
 from workflow.errors import DomainError
 
 ERROR_TEXT = {
@@ -60,12 +63,13 @@ class PageController(Controller):
 
 class HomePages(PageController):
     @get("/", guards=[PUBLIC], name="home", media_type=MediaType.HTML)
-    async def home(self) -> Template:
-        """Links to the voter and public pages; in the demo, the demo logins."""
+    async def home(self, rt: NamedDependency[Runtime]) -> Template:
+        """Links to the voter and public pages; in the demo, the demo logins and voters' links."""
         seeded = await demo.is_seeded()
         return Template(
             template_name="home.html",
             context={
                 "demo": {"password": demo.DEMO_PASSWORD, "logins": demo.LOGINS} if seeded else None,
+                "voting": await voter_page.demo_voting(rt) if seeded else None,
             },
         )
