@@ -67,7 +67,8 @@ async def test_qr_link_votes_end_to_end(page: Page, server: LiveServer) -> None:
         "href", f"/verify?campaign={vote.id}&code={code}"
     )
     await expect(page.locator("#revote")).to_be_visible()  # the demo's rules: the last ballot counts
-    await page.wait_for_function("document.querySelector('#receipt-qr').naturalWidth > 0")
+    await expect(page.locator("#receipt-qr")).to_have_js_property("complete", True)
+    assert await page.locator("#receipt-qr").evaluate("(img) => img.naturalWidth") > 0
     await screenshot(page, "vote-receipt")
     decoded = await decode_qr(page, "#receipt-qr", ARTIFACTS / "vote-receipt-qr.png")
     assert decoded == [f"{server.url}/verify?campaign={vote.id}&code={code}"]
