@@ -50,6 +50,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Template:
         context={"status": status, "title": title, "text": text, "detail": detail},
         status_code=status,
         media_type=MediaType.HTML,
+        headers={h.name: h.value for h in PAGE_HEADERS if h.value is not None},
     )
 
 
