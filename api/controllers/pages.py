@@ -18,9 +18,9 @@ from api.access import PUBLIC
 from api.problems import STATUS
 from api.web import PAGE_HEADERS
 from workflow import demo
+from workflow.errors import DomainError
 from workflow.runtime import Runtime
 from workflow.selection import voter_page
-from workflow.errors import DomainError
 
 ERROR_TEXT = {
     400: ("请求有误", "页面收到的参数不正确，请返回重试。"),

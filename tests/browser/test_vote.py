@@ -3,7 +3,6 @@ in the browser, and a receipt whose tracking code the server confirms."""
 
 from __future__ import annotations
 
-import httpx
 from playwright.async_api import Page, expect
 
 from tests.support.browser import ARTIFACTS, assert_cjk_font, screenshot
@@ -12,6 +11,7 @@ from tests.support.vote_pages import (
     DemoVote,
     decode_qr,
     demo_vote,
+    find_ballot,
     tracking_code,
     unknown_credential,
     voter,
@@ -32,7 +32,7 @@ async def _sign_and_check(page: Page, server: LiveServer, vote: DemoVote) -> str
     await expect(page.locator("#receipt-check")).to_contain_text("与本机计算的跟踪码一致")
     code = tracking_code(await page.locator("#receipt-code").inner_text())
     assert len(code) == 64
-    found = httpx.get(f"{server.url}/api/public/campaigns/{vote.id}/ballots/{code}")
+    found = await find_ballot(server, vote.id, code)
     assert found.status_code == 200 and found.json()["channel"] == "staff"
     await expect(page.locator("#receipt-index")).to_contain_text(f"第 {found.json()['index']} 条")
     await expect(page.locator("#receipt-found")).to_contain_text("服务器可按跟踪码查到这张选票")
@@ -60,7 +60,7 @@ async def test_qr_link_votes_end_to_end(page: Page, server: LiveServer) -> None:
     await page.get_by_role("button", name="签名并投票").click()
     await expect(page.locator("#receipt-check")).to_contain_text("与本机计算的跟踪码一致")
     code = tracking_code(await page.locator("#receipt-code").inner_text())
-    found = httpx.get(f"{server.url}/api/public/campaigns/{vote.id}/ballots/{code}")
+    found = await find_ballot(server, vote.id, code)
     assert found.status_code == 200
     await expect(page.locator("#receipt-check")).to_contain_text("浏览器内置加密")
     await expect(page.get_by_role("link", name="查询我的选票").last).to_have_attribute(
@@ -79,7 +79,9 @@ async def test_typed_credential_votes(page: Page, server: LiveServer) -> None:
     me = voter(vote, 1)
     await page.goto(server.url + vote.page)
     typed = " ".join(me.credential.replace("-", "").lower()[i : i + 5] for i in range(0, 25, 5))
-    await page.get_by_role("textbox", name="投票凭证").fill(typed.replace("0", "o"))  # Crockford: o is read as 0
+    await page.get_by_role("textbox", name="投票凭证").fill(
+        typed.replace("0", "o")
+    )  # Crockford: o is read as 0
     await page.get_by_role("button", name="下一步", exact=True).click()
     await expect(page.locator("#step-choose")).to_be_visible()
     await expect(page.locator("#credential")).to_have_value(me.credential)  # normalised, shown back
@@ -187,4 +189,4 @@ async def test_voting_with_the_keyboard_alone(page: Page, server: LiveServer) ->
     await page.keyboard.press("Enter")
     await expect(page.locator("#receipt-check")).to_contain_text("与本机计算的跟踪码一致")
     code = tracking_code(await page.locator("#receipt-code").inner_text())
-    assert httpx.get(f"{server.url}/api/public/campaigns/{vote.id}/ballots/{code}").status_code == 200
+    assert (await find_ballot(server, vote.id, code)).status_code == 200

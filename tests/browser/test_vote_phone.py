@@ -3,12 +3,18 @@ limits (wrong code, bad number, the daily cap per phone) in plain Chinese."""
 
 from __future__ import annotations
 
-import httpx
 from playwright.async_api import Page, expect
 
 from tests.support.browser import assert_cjk_font, screenshot
 from tests.support.server import LiveServer
-from tests.support.vote_pages import DemoVote, demo_vote, last_sms_code, random_phone, tracking_code
+from tests.support.vote_pages import (
+    DemoVote,
+    demo_vote,
+    find_ballot,
+    last_sms_code,
+    random_phone,
+    tracking_code,
+)
 
 
 async def _verify_phone(page: Page, server: LiveServer, vote: DemoVote, phone: str) -> None:
@@ -36,7 +42,7 @@ async def test_public_voter_votes_then_meets_the_daily_cap(page: Page, server: L
     await _choose_and_submit(page)
     await expect(page.locator("#receipt-check")).to_contain_text("选票已记入公开日志")
     code = tracking_code(await page.locator("#receipt-code").inner_text())
-    found = httpx.get(f"{server.url}/api/public/campaigns/{vote.id}/ballots/{code}")
+    found = await find_ballot(server, vote.id, code)
     assert found.status_code == 200 and found.json()["channel"] == "public"
     await expect(page.locator("#revote")).to_be_hidden()
     width = await page.evaluate("document.documentElement.scrollWidth")

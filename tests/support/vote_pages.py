@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import secrets
@@ -44,7 +45,9 @@ class DemoVote:
 def demo_vote(server: LiveServer) -> DemoVote:
     rows = list(
         csv.DictReader(
-            io.StringIO((server.data_dir / CREDENTIALS_DIR / "credentials.csv").read_bytes().decode("utf-8-sig"))
+            io.StringIO(
+                (server.data_dir / CREDENTIALS_DIR / "credentials.csv").read_bytes().decode("utf-8-sig")
+            )
         )
     )
     voters = [DemoVoter(r["姓名"], r["投票凭证"], r["投票链接"]) for r in rows]
@@ -92,9 +95,16 @@ def tracking_code(text: str) -> str:
 async def decode_qr(page: Page, selector: str, path: Path) -> list[str]:
     """Decode the QR code drawn in ``selector`` with zbarimg, from a screenshot of the element."""
     await page.locator(selector).screenshot(path=str(path))
-    done = subprocess.run(
+    done = await asyncio.to_thread(
+        subprocess.run,
         ["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode in {0, 4}, done.stderr
     return [line for line in done.stdout.splitlines() if line]
+
+
+async def find_ballot(server: LiveServer, campaign_id: int, code: str) -> httpx.Response:
+    """What find-my-ballot answers for a tracking code (the server's own word, not the page's)."""
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        return await client.get(f"/api/public/campaigns/{campaign_id}/ballots/{code}")

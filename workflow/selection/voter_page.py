@@ -52,7 +52,9 @@ def closed_reason(row: Campaign, now: datetime) -> ClosedReason | None:
     if status is S.cancelled:
         return ClosedReason("评选已取消", "本评选已由主办单位取消，不再接受投票。")
     if status in _OVER or now >= closes:
-        return ClosedReason("投票已结束", f"投票已于 {_local(closes)} 截止。" if now >= closes else "投票已截止。")
+        return ClosedReason(
+            "投票已结束", f"投票已于 {_local(closes)} 截止。" if now >= closes else "投票已截止。"
+        )
     if now < opens:
         return ClosedReason("投票尚未开始", f"投票将于 {_local(opens)} 开始。")
     return None

@@ -96,7 +96,9 @@ async def test_closing_time_and_state_decide_whether_a_ballot_can_be_cast(rt: Ru
 
 
 async def test_pages_say_when_a_channel_is_not_offered(client: httpx.AsyncClient, rt: Runtime) -> None:
-    staff_only = small_rules(channels=Channels(staff=StaffChannel(enabled=True), public=PublicChannel(enabled=False)))
+    staff_only = small_rules(
+        channels=Channels(staff=StaffChannel(enabled=True), public=PublicChannel(enabled=False))
+    )
     v = await voting_campaign(rt, rules=staff_only)
     phone = await client.get(f"/vote/{v.uid}/phone")
     assert phone.status_code == 200 and "本评选没有公众投票" in phone.text
