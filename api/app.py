@@ -36,6 +36,7 @@ from api.controllers.org import RegionController, StaffController, UnitControlle
 from api.controllers.pages import HomePages
 from api.controllers.pages_public import CampaignPages, EvaluatePages
 from api.controllers.pages_verify import LogPages, VerifyPages
+from api.controllers.pages_vote import VotePages
 from api.controllers.processes import ProcessController
 from api.controllers.selection import ApprovalController, CampaignController, ObjectionController
 from api.controllers.selection_nominations import CampaignNominationController, NominationController
@@ -82,7 +83,7 @@ ROUTES = [
     PublicWardController,
 ]
 
-PAGES = [HomePages, CampaignPages, EvaluatePages, VerifyPages, LogPages]
+PAGES = [HomePages, CampaignPages, EvaluatePages, VotePages, VerifyPages, LogPages]
 """Server-rendered voter and public pages (HTML, not in the OpenAPI document)."""
 
 

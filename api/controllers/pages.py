@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, MediaType, Request, get
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 
@@ -18,6 +19,8 @@ from api.problems import STATUS
 from api.web import PAGE_HEADERS
 from workflow import demo
 from workflow.errors import DomainError
+from workflow.runtime import Runtime
+from workflow.selection import voter_page
 
 ERROR_TEXT = {
     400: ("请求有误", "页面收到的参数不正确，请返回重试。"),
@@ -47,6 +50,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Template:
         context={"status": status, "title": title, "text": text, "detail": detail},
         status_code=status,
         media_type=MediaType.HTML,
+        headers={h.name: h.value for h in PAGE_HEADERS if h.value is not None},
     )
 
 
@@ -60,12 +64,13 @@ class PageController(Controller):
 
 class HomePages(PageController):
     @get("/", guards=[PUBLIC], name="home", media_type=MediaType.HTML)
-    async def home(self) -> Template:
-        """Links to the voter and public pages; in the demo, the demo logins."""
+    async def home(self, rt: NamedDependency[Runtime]) -> Template:
+        """Links to the voter and public pages; in the demo, the demo logins and voters' links."""
         seeded = await demo.is_seeded()
         return Template(
             template_name="home.html",
             context={
                 "demo": {"password": demo.DEMO_PASSWORD, "logins": demo.LOGINS} if seeded else None,
+                "voting": await voter_page.demo_voting(rt) if seeded else None,
             },
         )

@@ -7,19 +7,14 @@ Unknown campaigns, drafts and unknown or disabled wards render the 404 page.
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import MediaType, Request, get
+from litestar import MediaType, get
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Template
 
 from api.access import PUBLIC
-from api.controllers.pages import PageController, error_page
+from api.controllers.pages import PageController
 from api.schemas.common import IdParam
-from api.web import PAGE_HEADERS
-from workflow.errors import DomainError
 from workflow.ethics import service_feedback as feedback
 from workflow.runtime import Runtime
 from workflow.selection import public_pages
@@ -30,18 +25,7 @@ STAY_PATTERN = "^[0-9A-Za-z-]{1,40}$"
 """Mirrors ``InpatientIn.stay``."""
 
 
-def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Template:
-    """The shared error page, with the page security headers an exception response would lack."""
-    response = error_page(request, exc)
-    response.headers.update({h.name: str(h.value) for h in PAGE_HEADERS})
-    return response
-
-
-class PublicPageController(PageController):
-    exception_handlers = {DomainError: _error_page, HTTPException: _error_page, Exception: _error_page}
-
-
-class CampaignPages(PublicPageController):
+class CampaignPages(PageController):
     path = "/campaigns"
 
     @get("/", guards=[PUBLIC], name="campaigns", media_type=MediaType.HTML)
@@ -77,7 +61,7 @@ class CampaignPages(PublicPageController):
         return Template(template_name="result.html", context={"c": page})
 
 
-class EvaluatePages(PublicPageController):
+class EvaluatePages(PageController):
     @get("/evaluate/{token:str}", guards=[PUBLIC], name="evaluate", media_type=MediaType.HTML)
     async def evaluate(self, token: FromPath[str]) -> Template:
         """The ward's anonymous inpatient form (what the ward's QR code opens)."""

@@ -6,6 +6,7 @@ from playwright.async_api import Page, expect
 
 from tests.support.browser import assert_cjk_font, platform_fonts, screenshot
 from tests.support.server import LiveServer
+from tests.support.vote_pages import demo_vote
 
 
 async def test_home_page_on_a_phone(page: Page, server: LiveServer) -> None:
@@ -18,6 +19,23 @@ async def test_home_page_on_a_phone(page: Page, server: LiveServer) -> None:
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     await screenshot(page, "home")
+
+
+async def test_home_links_demo_voters_to_their_voter_pages(page: Page, server: LiveServer) -> None:
+    """``yide demo`` opens on a home page whose links open the voter pages with demo credentials."""
+    vote = demo_vote(server)
+    await page.goto(server.url + "/")
+    links = page.locator(".demo-voters a")
+    assert 3 <= await links.count() <= 10
+    first = vote.voters[0]
+    await expect(links.first).to_have_text(f"以{first.name}的凭证投票")
+    await expect(links.first).to_have_attribute("href", first.link.removeprefix(server.url))
+    await expect(page.get_by_role("link", name="公众投票（手机号验证）")).to_have_attribute(
+        "href", f"{vote.page}/phone"
+    )
+    await links.first.click()  # opens the choice step; nothing is cast
+    await expect(page.locator("#step-choose")).to_be_visible()
+    await expect(page.locator("#key-info")).to_contain_text("凭证有效")
 
 
 async def test_font_check_detects_latin_only_text(page: Page, server: LiveServer) -> None:

@@ -645,9 +645,17 @@ async def request_code(rt: Runtime, campaign_id: int, *, phone: str, client: str
                 )
             )
     if per_phone > settings.otp_per_phone_per_hour:
-        raise RateLimited("too many codes for this phone number; try again later", retry_after=3600)
+        raise RateLimited(
+            "too many codes for this phone number; try again later",
+            retry_after=3600,
+            message_zh="这个手机号获取验证码的次数过多，请一小时后再试。",
+        )
     if per_ip > settings.otp_per_ip_per_hour:
-        raise RateLimited("too many codes requested from this address; try again later", retry_after=3600)
+        raise RateLimited(
+            "too many codes requested from this address; try again later",
+            retry_after=3600,
+            message_zh="您所在的网络获取验证码的次数过多，请一小时后再试。",
+        )
     await rt.sms.send(
         number,
         f"验证码 {code}（{settings.otp_minutes}分钟内有效），用于「{row.title}」网络投票，请勿告诉他人。",
@@ -666,7 +674,11 @@ async def verify_code(rt: Runtime, campaign_id: int, *, phone: str, code: str, c
             await throttle.hit("otp-verify-ip", client, seconds=3600, now=now)
             > settings.otp_per_ip_per_hour * 3
         ):
-            raise RateLimited("too many attempts from this address; try again later", retry_after=3600)
+            raise RateLimited(
+                "too many attempts from this address; try again later",
+                retry_after=3600,
+                message_zh="您所在的网络验证尝试次数过多，请一小时后再试。",
+            )
         row = await _public_campaign(campaign_id)
         phone_id = phone_hash(number, campaign=row.uid, salt=bytes.fromhex(row.phone_salt))
         stored = (
