@@ -4,8 +4,6 @@ way the server could lie (a wrong proof, a forged checkpoint, a code it never lo
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -15,7 +13,7 @@ from playwright.async_api import Page, Route, expect
 
 from tests.support.browser import assert_cjk_font, intranet_url, screenshot
 from tests.support.server import LiveServer
-from workflow.demo import CREDENTIALS_DIR
+from tests.support.vote_pages import demo_vote
 from workflow.selection.ballot import make_staff_ballot
 from workflow.selection.credentials import derive_signer, fingerprint
 
@@ -30,18 +28,13 @@ class Cast:
     index: int
 
 
-def demo_credential(server: LiveServer, n: int) -> str:
-    assert n in VOTERS
-    text = (server.data_dir / CREDENTIALS_DIR / "credentials.csv").read_bytes().decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))[n]["投票凭证"]
-
-
 async def cast_ballot(server: LiveServer, n: int) -> Cast:
     """A staff ballot signed with demo voter ``n``'s credential, exactly as the voting page signs it."""
+    assert n in VOTERS
+    vote = demo_vote(server)  # the demo campaign open for voting, and its voters' credentials
     async with httpx.AsyncClient(base_url=server.url) as http:
-        campaign = (await http.get("/api/public/campaigns")).json()[0]
-        detail = (await http.get(f"/api/public/campaigns/{campaign['id']}")).json()
-        signer = derive_signer(demo_credential(server, n), detail["uid"])
+        detail = (await http.get(f"/api/public/campaigns/{vote.id}")).json()
+        signer = derive_signer(vote.voters[n].credential, detail["uid"])
         ballot = make_staff_ballot(
             signer,
             campaign=detail["uid"],
