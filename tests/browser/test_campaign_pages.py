@@ -33,13 +33,13 @@ async def test_list_then_campaign_shows_candidates_with_photos_and_the_rules(
     await page.get_by_role("link", name=PUBLICIZED_TITLE).click()
     await expect(page.locator("h1")).to_have_text(PUBLICIZED_TITLE)
     await expect(page.locator(".campaign-meta .badge")).to_have_text("公示中")
-    cards = page.locator(".candidate")
+    cards = page.locator(".profile")
     await expect(cards).to_have_count(5)
-    photo = cards.first.locator("img.candidate-photo")
+    photo = cards.first.locator("img.profile-photo")
     await expect(photo).to_be_visible()
     loaded = await photo.evaluate("img => img.complete && img.naturalWidth > 0")
     assert loaded, "the candidate photo did not load from the public photo endpoint"
-    await expect(cards.first.locator(".deeds")).not_to_be_empty()
+    await expect(cards.first.locator(".profile-deeds")).not_to_be_empty()
     rules = page.locator("dl.rules")
     await expect(rules).to_contain_text("每人最多选 2 人")
     await expect(rules).to_contain_text("以最后一次为准")
@@ -62,7 +62,7 @@ async def test_the_open_campaign_links_to_both_voter_pages_and_shows_turnout_onl
     await expect(page.get_by_role("link", name="公众手机投票")).to_have_attribute("href", uid + "/phone")
     await expect(page.get_by_role("heading", name="参与情况")).to_be_visible()  # rules: turnout_only
     await expect(page.locator("dl.rules")).to_contain_text("每人最多选 3 人")
-    await expect(page.locator(".candidate")).to_have_count(6)
+    await expect(page.locator(".profile")).to_have_count(6)
     await screenshot(page, "campaign-voting")
     await assert_no_sideways_scroll(page)
 
