@@ -90,21 +90,25 @@ def _cosigned(note: str, *cosigners: tuple[Ed25519Signer, str]) -> str:
     return add_signatures(note, lines)
 
 
+WITNESS_VKEY = VerifierKey.cosigner("witness.jiwei.example", WITNESS.public_key).encode()
+
+
+async def _publish_witness(route: Route) -> None:
+    """The published keys as the server sends them, plus one registered witness."""
+    response = await route.fetch()
+    published = await response.json()
+    published["witnesses"] = [
+        {"name": "witness.jiwei.example", "vkey": WITNESS_VKEY, "key_id": WITNESS_VKEY.split("+")[1]}
+    ]
+    await route.fulfill(response=response, body=json.dumps(published))
+
+
 async def test_witness_cosignatures_are_verified_with_the_published_witness_keys(
     page: Page, server: LiveServer
 ) -> None:
     """A cosignature by a published witness shows as valid with its time; one by a key nobody
     published shows as not verifiable, and does not make the log's own signature fail."""
     scope = await public_scope(server)
-    witness_vkey = VerifierKey.cosigner("witness.jiwei.example", WITNESS.public_key).encode()
-
-    async def keys(route: Route) -> None:
-        response = await route.fetch()
-        published = await response.json()
-        published["witnesses"] = [
-            {"name": "witness.jiwei.example", "vkey": witness_vkey, "key_id": witness_vkey.split("+")[1]}
-        ]
-        await route.fulfill(response=response, body=json.dumps(published))
 
     async def checkpoint(route: Route) -> None:
         response = await route.fetch()
@@ -113,7 +117,7 @@ async def test_witness_cosignatures_are_verified_with_the_published_witness_keys
         )
         await route.fulfill(response=response, body=note)
 
-    await page.route("**/api/ledger/keys", keys)
+    await page.route("**/api/ledger/keys", _publish_witness)
     await page.route("**/checkpoint", checkpoint)
     await page.goto(f"{server.url}/logs/{scope['name']}")
     await expect(page.locator("#checkpoint-verdict")).to_have_attribute("data-verdict", "verified")
@@ -128,27 +132,18 @@ async def test_a_forged_cosignature_of_a_published_witness_is_not_shown_as_valid
     page: Page, server: LiveServer
 ) -> None:
     scope = await public_scope(server)
-    witness_vkey = VerifierKey.cosigner("witness.jiwei.example", WITNESS.public_key).encode()
-
-    async def keys(route: Route) -> None:
-        response = await route.fetch()
-        published = await response.json()
-        published["witnesses"] = [
-            {"name": "witness.jiwei.example", "vkey": witness_vkey, "key_id": witness_vkey.split("+")[1]}
-        ]
-        await route.fulfill(response=response, body=json.dumps(published))
 
     async def checkpoint(route: Route) -> None:
         response = await route.fetch()
         # signed by another key under the witness's name and key id: a forgery
         forged = _cosigned(await response.text(), (STRANGER, "witness.jiwei.example"))
-        real_id = VerifierKey.parse(witness_vkey).key_id
+        real_id = VerifierKey.parse(WITNESS_VKEY).key_id
         line = forged.rstrip("\n").split("\n")[-1]
         raw = base64.b64decode(line.split(" ")[2])
         fixed = [*line.split(" ")[:2], base64.b64encode(real_id + raw[4:]).decode()]
         await route.fulfill(response=response, body=forged.replace(line, " ".join(fixed)))
 
-    await page.route("**/api/ledger/keys", keys)
+    await page.route("**/api/ledger/keys", _publish_witness)
     await page.route("**/checkpoint", checkpoint)
     await page.goto(f"{server.url}/logs/{scope['name']}")
     verdict = page.locator("#checkpoint-verdict")
