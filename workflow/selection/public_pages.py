@@ -9,17 +9,19 @@ handlers only render it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
+from workflow.documents.layout import date_zh
 from workflow.errors import NotFound
 from workflow.ledger.scopes import campaign_scope
 from workflow.selection import service_campaigns as campaigns
 from workflow.selection import service_nominations as nominations
 from workflow.selection import service_results as results
 from workflow.selection import service_voting as voting
+from workflow.selection.common import CHINA_TZ
 from workflow.selection.records import calendar_of, get_campaign
 from workflow.selection.rules import (
     CampaignRules,
@@ -32,8 +34,6 @@ from workflow.selection.rules import (
     publicity_window,
 )
 from workflow.selection.states import CampaignState as S
-
-BEIJING = timezone(timedelta(hours=8))
 
 STATE_ZH: dict[str, str] = {
     S.draft: "草稿",
@@ -81,12 +81,8 @@ def time_zh(value: str | datetime | None) -> str:
     if value is None:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = moment.astimezone(BEIJING)
+    local = moment.astimezone(CHINA_TZ)
     return f"{date_zh(local.date())} {local:%H:%M}"
-
-
-def date_zh(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from workflow.documents.qr import qr_svg
 from workflow.errors import InvalidInput, NotFound
 from workflow.runtime import Runtime
 from workflow.selection import service_nominations as nominations
+from workflow.selection.public_pages import time_zh
 from workflow.selection.records import rules_of, voting_window
 from workflow.selection.rules import RevoteMode
 from workflow.selection.states import CampaignState as S
@@ -25,7 +25,6 @@ from workflow.selection.tables import Campaign
 
 UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 TRACKING = re.compile(r"^[0-9a-f]{64}$")
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 _NOT_YET = {S.draft, S.nomination_open, S.nomination_closed, S.under_review, S.shortlist_frozen}
 _OVER = {S.voting_closed, S.sealed, S.tallied, S.publicized, S.objection_review, S.announced, S.archived}
@@ -35,10 +34,6 @@ _OVER = {S.voting_closed, S.sealed, S.tallied, S.publicized, S.objection_review,
 class ClosedReason:
     heading: str
     text: str
-
-
-def _local(at: datetime) -> str:
-    return at.astimezone(LOCAL).strftime("%Y年%m月%d日 %H:%M")
 
 
 def closed_reason(row: Campaign, now: datetime) -> ClosedReason | None:
@@ -53,10 +48,10 @@ def closed_reason(row: Campaign, now: datetime) -> ClosedReason | None:
         return ClosedReason("评选已取消", "本评选已由主办单位取消，不再接受投票。")
     if status in _OVER or now >= closes:
         return ClosedReason(
-            "投票已结束", f"投票已于 {_local(closes)} 截止。" if now >= closes else "投票已截止。"
+            "投票已结束", f"投票已于 {time_zh(closes)} 截止。" if now >= closes else "投票已截止。"
         )
     if now < opens:
-        return ClosedReason("投票尚未开始", f"投票将于 {_local(opens)} 开始。")
+        return ClosedReason("投票尚未开始", f"投票将于 {time_zh(opens)} 开始。")
     return None
 
 
@@ -97,7 +92,7 @@ async def ballot_page(rt: Runtime, uid: str) -> dict[str, Any]:
         "public_enabled": rules.channels.public.enabled,
         "per_phone_per_day": rules.channels.public.ballots_per_phone_per_day,
         "closed": {"heading": closed.heading, "text": closed.text} if closed else None,
-        "closes_at": _local(closes) if row.voting_closes_at else None,
+        "closes_at": time_zh(closes) if row.voting_closes_at else None,
         "candidates": candidates,
     }
 
