@@ -37,8 +37,14 @@ async def test_list_then_campaign_shows_candidates_with_photos_and_the_rules(
     await expect(cards).to_have_count(5)
     photo = cards.first.locator("img.profile-photo")
     await expect(photo).to_be_visible()
-    loaded = await photo.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert loaded, "the candidate photo did not load from the public photo endpoint"
+    # visible is not loaded (the box has a CSS size): wait for the image itself to load or fail
+    width = await photo.evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth));
+            img.addEventListener("error", () => done(0));
+        })"""
+    )
+    assert width > 0, "the candidate photo did not load from the public photo endpoint"
     await expect(cards.first.locator(".profile-deeds")).not_to_be_empty()
     rules = page.locator("dl.rules")
     await expect(rules).to_contain_text("每人最多选 2 人")
