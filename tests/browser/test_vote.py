@@ -3,7 +3,7 @@ in the browser, and a receipt whose tracking code the server confirms."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from tests.support.browser import ARTIFACTS, assert_cjk_font, screenshot
 from tests.support.server import LiveServer
@@ -190,3 +190,37 @@ async def test_voting_with_the_keyboard_alone(page: Page, server: LiveServer) ->
     await expect(page.locator("#receipt-check")).to_contain_text("与本机计算的跟踪码一致")
     code = tracking_code(await page.locator("#receipt-code").inner_text())
     assert (await find_ballot(server, vote.id, code)).status_code == 200
+
+
+async def test_a_lost_answer_is_retried_with_the_same_ballot(page: Page, server: LiveServer) -> None:
+    """The ballot reaches the server but the answer is lost: the retry resends the same signed bytes,
+    the server knows them, and the page shows the receipt of the ballot already in the log."""
+    vote = demo_vote(server)
+    bodies: list[str] = []
+
+    async def lose_first_answer(route: Route) -> None:
+        bodies.append(route.request.post_data or "")
+        if len(bodies) == 1:
+            await route.fetch()  # the server receives and records the ballot…
+            await route.abort("connectionreset")  # …and the phone never hears back
+        else:
+            await route.continue_()
+
+    await page.route(f"**/api/public/campaigns/{vote.id}/ballots", lose_first_answer)
+    await page.goto(voter(vote, 7).link)
+    await expect(page.locator("#step-choose")).to_be_visible()
+    await _choose(page, 1)
+    await page.get_by_role("button", name="下一步：核对选择").click()
+    await page.get_by_role("button", name="签名并投票").click()
+    status = page.locator("#submit-status")
+    await expect(status).to_contain_text("没有收到服务器的答复")
+    await expect(status).to_contain_text("不会重复计票")
+    await screenshot(page, "vote-lost-answer")
+    await page.get_by_role("button", name="重新提交同一张选票").click()
+    await expect(page.locator("#receipt-check")).to_contain_text("与本机计算的跟踪码一致")
+    assert len(bodies) == 2 and bodies[0] == bodies[1], "the retry must resend the same signed ballot"
+    code = tracking_code(await page.locator("#receipt-code").inner_text())
+    found = await find_ballot(server, vote.id, code)
+    assert found.status_code == 200
+    await expect(page.locator("#receipt-index")).to_contain_text(f"公开日志第 {found.json()['index']} 条")
+    await screenshot(page, "vote-lost-answer-receipt")

@@ -1,7 +1,7 @@
 // Staff voter page: credential (QR link fragment, typed or scanned) → choose → review → sign → receipt.
 // The credential never leaves the browser: the key is derived here and only the signed ballot is sent.
 
-import { getJson, postJson } from "../lib/api.js";
+import { ApiError, getJson, postJson } from "../lib/api.js";
 import { signBallot } from "../lib/ballot.js";
 import { CredentialTypo, credentialFromFragment, deriveVoterKey, formatCredential, normaliseCredential } from "../lib/credential.js";
 import { describeProvider, getCrypto } from "../lib/crypto.js";
@@ -62,26 +62,56 @@ async function useCredential(text) {
   }
 }
 
+/**
+ * The signed ballot not yet acknowledged. A retry after a lost answer resends these exact bytes, so
+ * a ballot that did reach the server is not cast a second time (the server refuses an identical
+ * ballot as a duplicate, and the page then shows the receipt of the one already in the log).
+ */
+let pending = null;
+
+function receiptShown(receipt, localCode) {
+  pending = null;
+  cast += 1;
+  const revote = $("#revote");
+  revote.hidden = cast > data.revotes;
+  const hint = $("#revote-hint");
+  hint.hidden = revote.hidden;
+  hint.textContent = data.revotes >= 1000 ? "如需修改，可重新投票，以最后一次提交的选票为准。" : `本评选允许改票 ${data.revotes} 次，以最后一次提交的选票为准。`;
+  return showReceipt(data, receipt, { choices, localCode, extra: [`签名方式：${describeProvider(provider)}。`] });
+}
+
+/** The ballot was already received (an earlier answer got lost): its receipt, from the log. */
+async function recovered(signed) {
+  const found = await getJson(`/api/public/campaigns/${data.id}/ballots/${signed.trackingCode}`);
+  const receipt = { tracking_code: found.tracking_code, scope: found.scope, index: found.index, time: found.accepted_at || "" };
+  await receiptShown(receipt, signed.trackingCode);
+}
+
 async function submit() {
   const region = $("#submit-status");
   const state = busy(region, "正在本机签名并提交选票…", [$("#review-submit"), $("#review-back")]);
   try {
-    const signed = await signBallot(provider, key, { campaign: data.uid, choices, rules: data.rules_hash });
-    const receipt = await postJson(`/api/public/campaigns/${data.id}/ballots`, signed.body, { onSlow: state.slow });
+    pending = pending || (await signBallot(provider, key, { campaign: data.uid, choices, rules: data.rules_hash }));
+    const receipt = await postJson(`/api/public/campaigns/${data.id}/ballots`, pending.body, { onSlow: state.slow });
     state.done();
-    cast += 1;
-    const revote = $("#revote");
-    revote.hidden = cast > data.revotes;
-    const hint = $("#revote-hint");
-    hint.hidden = revote.hidden;
-    hint.textContent = data.revotes >= 1000 ? "如需修改，可重新投票，以最后一次提交的选票为准。" : `本评选允许改票 ${data.revotes} 次，以最后一次提交的选票为准。`;
-    await showReceipt(data, receipt, {
-      choices,
-      localCode: signed.trackingCode,
-      extra: [`签名方式：${describeProvider(provider)}。`],
-    });
+    await receiptShown(receipt, pending.trackingCode);
   } catch (error) {
     state.done();
+    if (error instanceof ApiError && error.extra.reason_code === "duplicate_ballot" && pending) {
+      try {
+        await recovered(pending);
+      } catch (lookup) {
+        notice(region, "error", "选票此前已送达", `跟踪码 ${pending.trackingCode}`, `暂时无法取回回执（${lookup.message}），请稍后在“查询我的选票”中用此跟踪码查询。`);
+      }
+      return;
+    }
+    if (error instanceof ApiError && (error.code === "timeout" || error.code === "network")) {
+      $("#review-submit").textContent = "重新提交同一张选票";
+      notice(region, "error", "没有收到服务器的答复", error.message,
+        "选票可能已经送达。请点“重新提交同一张选票”：发送的是同一张已签名的选票，不会重复计票。");
+      return;
+    }
+    pending = null;
     notice(region, "error", "投票未成功", error.message || String(error));
   }
 }
@@ -141,6 +171,8 @@ function scanned(raw) {
   useCredential(credential);
 }
 
+const submitLabel = $("#review-submit").textContent;
+
 function start() {
   const fromLink = credentialFromFragment(location.hash);
   if (location.hash) history.replaceState(null, "", location.pathname + location.search);
@@ -150,6 +182,8 @@ function start() {
   });
   setupChoices(data, (picked) => {
     choices = picked;
+    pending = null; // new choices: a new ballot
+    $("#review-submit").textContent = submitLabel;
     showReview(data, choices);
   });
   $("#review-back").addEventListener("click", () => showStep("choose"));

@@ -107,7 +107,7 @@ export async function showReceipt(data, receipt, { choices, localCode, extra = [
   const verifyUrl = `/verify?campaign=${data.id}&code=${code}`;
   $("#receipt-code").textContent = groupCode(code);
   $("#receipt-time").textContent = formatTime(receipt.time);
-  $("#receipt-index").textContent = `${receipt.scope} 第 ${receipt.index} 条`;
+  $("#receipt-index").textContent = `公开日志第 ${receipt.index} 条（${receipt.scope}）`;
   $("#receipt-choices").textContent = choices.map((id) => candidateName(data, id)).join("、");
   $("#receipt-qr").src = `/vote/${encodeURIComponent(data.uid)}/receipt/${code}/qr.svg`;
   $("#receipt-verify").href = verifyUrl;
