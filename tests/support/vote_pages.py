@@ -19,7 +19,8 @@ from workflow.demo import CREDENTIALS_DIR
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 MY_VOTERS = range(10)
-"""The vote helper's tests use demo voters 0..9 only; other pages' tests use the others."""
+"""The browser tests share one demo server, so each demo voter casts in one test only: 0..7 in
+test_vote.py, 8 (no ballot) and 9 in test_accessibility.py, 10..14 in test_verify.py."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def demo_vote(server: LiveServer) -> DemoVote:
 
 
 def voter(vote: DemoVote, index: int) -> DemoVoter:
-    assert index in MY_VOTERS, "use demo voters 0..9 only (other helpers' tests use the rest)"
+    assert index in MY_VOTERS, "demo voters 10.. belong to test_verify.py (see MY_VOTERS)"
     return vote.voters[index]
 
 
