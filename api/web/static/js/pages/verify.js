@@ -126,7 +126,7 @@ function showVerified(v) {
   const box = notice(result, "ok", "您的选票已记入日志",
     "本页已在您的浏览器中重新计算：跟踪码与日志中的选票一致，包含证明与检查点根哈希一致，检查点签名有效。",
     facts,
-    el("p", { class: "small" }, "请核对签名密钥指纹与公示或凭证单上印的日志密钥指纹是否一致。"));
+    el("p", { class: "small" }, "请核对签名密钥指纹与公示文件上印的“日志签名公钥指纹”是否一致。"));
   box.id = "verify-verdict";
   box.dataset.verdict = "verified";
 }
