@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import msgspec
+from PIL import Image, ImageDraw
 
 from workflow.accounts import service as accounts
 from workflow.accounts.roles import OPERATOR, Grant, Principal, Role
@@ -46,7 +47,7 @@ from workflow.selection.rules import (
 )
 from workflow.selection.schedule import Schedule
 from workflow.selection.service_campaigns import declared_eligibility
-from workflow.selection.tables import Campaign
+from workflow.selection.tables import Campaign, FileKind
 
 DEMO_PASSWORD = "yide-demo-2026"  # noqa: S105 - printed for everyone on purpose; demo only
 
@@ -212,6 +213,23 @@ DEEDS = [
 ]
 
 
+PORTRAIT_COLOURS = ["#a61d24", "#0b57d0", "#1a7f37", "#8250b4", "#c86e14", "#007882"]
+
+
+def portrait_png(index: int, size: int = 96) -> bytes:
+    """A plain head-and-shoulders silhouette: demo candidates get photos without shipping images."""
+    image = Image.new("RGB", (size, size), PORTRAIT_COLOURS[index % len(PORTRAIT_COLOURS)])
+    draw = ImageDraw.Draw(image)
+    fg = "#f5f0eb"
+    head = size * 0.2
+    draw.ellipse((size / 2 - head, size * 0.4 - head, size / 2 + head, size * 0.4 + head), fill=fg)
+    body = size * 0.42
+    draw.ellipse((size / 2 - body, size * 1.05 - body, size / 2 + body, size * 1.05 + body), fill=fg)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class DemoCredential:
     name: str
@@ -287,8 +305,12 @@ async def seed_campaign(rt: Runtime) -> DemoCampaign:
     for unit in units:
         people = await Staff.select(Staff.id).where(Staff.unit == unit["id"]).order_by(Staff.id).limit(2)
         for person in people:
-            await nominations.submit_nomination(
+            made = await nominations.submit_nomination(
                 rt, OPERATOR, cid, staff_id=person["id"], deeds=next(deeds), declared=facts
+            )
+            photo = portrait_png(made["id"])
+            await nominations.add_file(
+                rt, OPERATOR, made["id"], kind=FileKind.PHOTO, filename="照片.png", data=photo
             )
     await act("close_nominations")
     await act("start_review")

@@ -9,8 +9,6 @@ their ballots are signed with credentials of their own census, never the demo vo
 from __future__ import annotations
 
 import asyncio
-import struct
-import zlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -18,7 +16,7 @@ import msgspec
 
 from workflow.accounts.roles import OPERATOR, Principal
 from workflow.clock import FixedClock
-from workflow.demo import DEEDS, _principal_of
+from workflow.demo import DEEDS, _principal_of, portrait_png
 from workflow.ethics.service_feedback import ward_link
 from workflow.ethics.tables import Ward
 from workflow.org.tables import Staff, Unit
@@ -50,14 +48,6 @@ from workflow.selection.tables import Campaign, FileKind
 PUBLICIZED_TITLE = "2026年顺义区“医德标兵”评选（演示·公示中）"
 ANNOUNCED_TITLE = "2025年顺义区“最美医生”评选（演示·已公布）"
 ISSUER = "北京市顺义区卫生健康委员会"
-PORTRAIT_COLOURS = [
-    (166, 29, 36),
-    (11, 87, 208),
-    (26, 127, 55),
-    (130, 80, 180),
-    (200, 110, 20),
-    (0, 120, 130),
-]
 
 
 @dataclass(frozen=True)
@@ -109,31 +99,6 @@ ANNOUNCED = Plan(
     expert=(95, 85, 82, 82, 60),
 )
 """Candidates 2 and 3 tie on both scores for the last place: the committee draws lots (as logged)."""
-
-
-def portrait_png(index: int, size: int = 96) -> bytes:
-    """A plain head-and-shoulders silhouette as PNG: demo photos without shipping image files."""
-    bg = PORTRAIT_COLOURS[index % len(PORTRAIT_COLOURS)]
-    fg = (245, 240, 235)
-    rows = []
-    for y in range(size):
-        row = bytearray([0])
-        for x in range(size):
-            head = (x - size / 2) ** 2 + (y - size * 0.4) ** 2 <= (size * 0.2) ** 2
-            body = y >= size * 0.68 and (x - size / 2) ** 2 + (y - size * 1.05) ** 2 <= (size * 0.42) ** 2
-            row += bytes(fg if head or body else bg)
-        rows.append(bytes(row))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-        + chunk(b"IEND", b"")
-    )
 
 
 class _Run:

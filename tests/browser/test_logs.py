@@ -38,8 +38,13 @@ async def test_logs_list_links_to_a_verified_checkpoint(page: Page, server: Live
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     await screenshot(page, "log-verified")
-    await page.get_by_role("link", name="更早的记录").click()
-    await expect(page.locator("h2#entries-title")).to_have_text("更早的记录")
+    # other tests vote on the same server meanwhile: page back until the first entry, however many
+    older = page.get_by_role("link", name="更早的记录")
+    for _ in range(100):
+        await older.click()
+        await expect(page.locator("h2#entries-title")).to_have_text("更早的记录")
+        if await older.count() == 0:
+            break
     await expect(page.locator(".entry").last).to_contain_text("#0")
     await expect(page.locator(".entry").last).to_contain_text("ledger:scope:opened")
     await screenshot(page, "log-older")
