@@ -1,4 +1,5 @@
-"""Every page passes the axe-core accessibility rules (WCAG 2.1 A and AA) on a phone.
+"""Every page passes the axe-core accessibility rules (WCAG 2.1 A and AA) on a phone, and fits a
+360-px-wide screen without scrolling sideways.
 
 axe-core is the engine browsers' own audits use; ``axe-playwright-python`` ships it and runs it in
 the page through Playwright (not through a <script> tag, so the pages' CSP stays as it is). Pages
@@ -135,6 +136,9 @@ async def _missing(page: Page, server: LiveServer) -> None:
 async def test_page_meets_wcag_aa(page: Page, server: LiveServer, name: str) -> None:
     await PAGES[name](page, server)
     await assert_accessible(page)
+    await page.set_viewport_size({"width": 360, "height": 740})  # the narrowest phones in use
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{name} scrolls sideways on a 360-px screen ({width}px)"
 
 
 async def test_the_audit_finds_a_real_violation(page: Page, server: LiveServer) -> None:

@@ -3,6 +3,8 @@ in the browser, and a receipt whose tracking code the server confirms."""
 
 from __future__ import annotations
 
+import asyncio
+
 from playwright.async_api import Page, Route, expect
 
 from tests.support.browser import ARTIFACTS, assert_cjk_font, screenshot
@@ -224,3 +226,25 @@ async def test_a_lost_answer_is_retried_with_the_same_ballot(page: Page, server:
     assert found.status_code == 200
     await expect(page.locator("#receipt-index")).to_contain_text(f"公开日志第 {found.json()['index']} 条")
     await screenshot(page, "vote-lost-answer-receipt")
+
+
+async def test_a_slow_network_shows_a_waiting_state_then_the_receipt(page: Page, server: LiveServer) -> None:
+    """Four seconds without an answer: the page says the network is slow and keeps the buttons off,
+    so nobody taps twice or leaves thinking the vote failed."""
+    vote = demo_vote(server)
+
+    async def slow(route: Route) -> None:
+        await asyncio.sleep(4)
+        await route.continue_()
+
+    await page.route(f"**/api/public/campaigns/{vote.id}/ballots", slow)
+    await page.goto(voter(vote, 15).link)
+    await expect(page.locator("#step-choose")).to_be_visible()
+    await _choose(page, 1)
+    await page.get_by_role("button", name="下一步：核对选择").click()
+    await page.get_by_role("button", name="签名并投票").click()
+    status = page.locator("#submit-status")
+    await expect(status).to_contain_text("网络较慢", timeout=6_000)
+    await expect(page.locator("#review-submit")).to_be_disabled()
+    await screenshot(page, "vote-slow-network")
+    await expect(page.locator("#receipt-check")).to_contain_text("与本机计算的跟踪码一致", timeout=20_000)
