@@ -84,3 +84,19 @@ async def test_unknown_api_route_stays_problem_json(client: httpx.AsyncClient) -
     response = await client.get("/api/no-such-thing")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_pages_and_assets_are_gzipped_but_api_answers_are_not(
+    client: httpx.AsyncClient, clean_db: None
+) -> None:
+    gzip = {"accept-encoding": "gzip"}
+    noble = await client.get("/static/vendor/noble-ed25519-3.2.0/index.js", headers=gzip)
+    assert noble.headers["content-encoding"] == "gzip"
+    assert noble.text == (STATIC / "vendor/noble-ed25519-3.2.0/index.js").read_text()  # httpx inflates it
+    assert int(noble.headers["content-length"]) < len(noble.content) / 2
+    page = await client.get("/", headers=gzip)
+    assert page.headers["content-encoding"] == "gzip" and "<html" in page.text
+    api = await client.get("/api/ledger/keys", headers=gzip)
+    assert api.status_code == 200 and "content-encoding" not in api.headers
+    plain = await client.get("/static/css/site.css", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers  # a client that cannot inflate gets plain bytes
