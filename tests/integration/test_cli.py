@@ -180,5 +180,6 @@ def test_demo_seeds_campaigns_for_every_public_page_and_prints_their_links(migra
     for title in (PUBLICIZED_TITLE, ANNOUNCED_TITLE):
         assert re.search(rf"{re.escape(title)}: http://\S+/campaigns/\d+", result.stdout), result.stdout
     assert re.search(r"住院患者评价（一病区）: http://\S+/evaluate/[A-Za-z0-9_-]{43}", result.stdout)
+    assert re.search(r"Vote in a browser: http://\S+/vote/[0-9a-f-]{36}#cred=[0-9A-Z]{25}\n", result.stdout)
     again = yide(migrated, "demo", "--no-serve")
     assert again.returncode == 0 and "reusing" in again.stdout and PUBLICIZED_TITLE in again.stdout

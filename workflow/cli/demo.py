@@ -26,6 +26,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     from workflow.cli.app import run_async, runtime  # noqa: PLC0415
     from workflow.cli.server import serve  # noqa: PLC0415
     from workflow.migrate import migrate  # noqa: PLC0415
+    from workflow.selection import voter_page  # noqa: PLC0415
 
     rt = runtime()
 
@@ -40,6 +41,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
     created, campaign = run_async(work)
     finished, ward = run_async(lambda: _public_demo(rt))
+    voting = run_async(lambda: voter_page.demo_voting(rt, count=1))
     click.echo(("created" if created else "reusing") + f" the demo database in {rt.settings.data_dir}/")
     for line in demo.ETHICS_NOTES:
         click.echo(f"  医德考评 {line}")
@@ -53,6 +55,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"  {voter.credential}   {voter.name}（{voter.unit}）")
         click.echo(f"All {len(campaign.credentials)} printable sheets: {campaign.sheets}/credentials.pdf")
         if campaign.credentials and campaign.candidates:
+            if voting is not None and voting.voters:
+                click.echo(f"Vote in a browser: {rt.settings.server.public_url}{voting.voters[0].link}")
             click.echo(
                 f"Vote from a shell: yide vote --campaign {campaign.id} "
                 f"--credential {campaign.credentials[0].credential} --choose {campaign.candidates[0]}"
