@@ -108,6 +108,9 @@ class SelectionSettings:
     """YIDE_OTP_IP_HOURLY: codes one client address may request per hour (a hospital NAT is many people)."""
     vote_token_minutes: int = 15
     """YIDE_VOTE_TOKEN_MINUTES: how long a verified phone may keep voting without a new code."""
+    rejections_per_ip_per_hour: int = 200
+    """YIDE_BALLOT_REJECTIONS_HOURLY: rejected staff ballots one client address may send per campaign
+    and hour before its ballots are refused unlogged (429): a flood cannot fill the public log."""
     batch_window_ms: int = 2
     """YIDE_BALLOT_BATCH_MS: how long ballot ingest gathers concurrent ballots into one commit."""
     batch_max: int = 256
@@ -197,6 +200,9 @@ def load_settings() -> Settings:
             otp_per_phone_per_hour=_env_int("YIDE_OTP_PHONE_HOURLY", 5, minimum=1, maximum=100),
             otp_per_ip_per_hour=_env_int("YIDE_OTP_IP_HOURLY", 120, minimum=1, maximum=1_000_000),
             vote_token_minutes=_env_int("YIDE_VOTE_TOKEN_MINUTES", 15, minimum=1, maximum=24 * 60),
+            rejections_per_ip_per_hour=_env_int(
+                "YIDE_BALLOT_REJECTIONS_HOURLY", 200, minimum=1, maximum=1_000_000
+            ),
             batch_window_ms=_env_int("YIDE_BALLOT_BATCH_MS", 2, minimum=0, maximum=1000),
             batch_max=_env_int("YIDE_BALLOT_BATCH_MAX", 256, minimum=1, maximum=5000),
             scheduler_seconds=_env_int("YIDE_SCHEDULER_SECONDS", 10, minimum=0, maximum=3600),

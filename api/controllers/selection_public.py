@@ -80,7 +80,11 @@ class PublicCampaignController(Controller):
 
     @post("/{campaign_id:int}/ballots", guards=[PUBLIC], operation_id="CastStaffBallot")
     async def cast(
-        self, campaign_id: FromPath[int], request: Request[Any, Any, Any], rt: NamedDependency[Runtime]
+        self,
+        campaign_id: FromPath[int],
+        request: Request[Any, Any, Any],
+        rt: NamedDependency[Runtime],
+        client: NamedDependency[str],
     ) -> ReceiptOut:
         """A staff ballot ``{"payload": b64u(canonical payload), "signature": b64u(Ed25519)}`` signed
         with the key derived from the voter's credential. 201 with the receipt after the commit; a
@@ -92,7 +96,7 @@ class PublicCampaignController(Controller):
             ballot = _BALLOT.decode(body)
         except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
             ballot = BallotIn(payload="!", signature="!")  # parses as malformed: logged like any rejection
-        receipt = await voting.cast_staff_ballot(rt, campaign_id, ballot)
+        receipt = await voting.cast_staff_ballot(rt, campaign_id, ballot, client=client)
         return msgspec.convert(receipt, ReceiptOut)
 
     @get("/{campaign_id:int}/ballots/{tracking_code:str}", guards=[PUBLIC], operation_id="FindBallot")

@@ -16,7 +16,7 @@ import json
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -82,6 +82,7 @@ from workflow.selection.rules import LiveResults
 from workflow.selection.sequencer import Sequencer
 from workflow.selection.states import CampaignState
 from workflow.selection.tables import Ballot, Campaign, PhoneCode, VoterCredential
+from workflow.settings import SelectionSettings
 from workflow.throttle import service as throttle
 
 S = CampaignState
@@ -272,6 +273,8 @@ class StaffItem:
     """The signed ballot as a JSON object and the credential's key id, prepared in the request so
     the batch's write transaction does no decoding."""
     actor: str = "anonymous"
+    client: str = ""
+    """The sender's address: rejections are counted per address (never stored raw)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,21 +391,7 @@ class Ingest:
             facts.opens_at,
             facts.closes_at,
         )
-        staff = [item for _, item in batch if isinstance(item, StaffItem) and item.parsed is not None]
-        keys = sorted({item.parsed.payload.credential for item in staff if item.parsed is not None})
-        credentials: dict[str, CredentialStatus] = {}
-        prior: dict[str, set[str]] = defaultdict(set)
-        if keys:
-            for r in await VoterCredential.select(
-                VoterCredential.public_key, VoterCredential.weight, VoterCredential.revoked
-            ).where((VoterCredential.campaign == campaign_id) & VoterCredential.public_key.is_in(keys)):
-                credentials[r["public_key"]] = CredentialStatus(r["weight"], bool(r["revoked"]))
-            for r in await Ballot.select(Ballot.voter, Ballot.tracking_code).where(
-                (Ballot.campaign == campaign_id)
-                & (Ballot.channel == Channel.STAFF)
-                & Ballot.voter.is_in(keys)
-            ):
-                prior[r["voter"]].add(r["tracking_code"])
+        credentials, prior = await _staff_voters(campaign_id, batch)
         salt = bytes.fromhex(row.phone_salt)
         nets = {
             id(item): (
@@ -423,9 +412,13 @@ class Ingest:
             ips.update(
                 await _counts(campaign_id, Ballot.ip_hash, sorted({nets[id(i)][0] for i in public}), day)
             )
+        senders = await _Senders.load(campaign_id, batch, self.rt.settings.selection, now)
         records: list[Record] = []
         placed: list[tuple[int, AcceptedBallot | None, Item]] = []
         for index, item in batch:
+            if senders.flooding(item):
+                outcomes[index] = _flooding()
+                continue
             try:
                 if isinstance(item, StaffItem):
                     if item.rejected is not None:
@@ -457,6 +450,8 @@ class Ingest:
                 outcomes[index] = rejection
                 records.append(_rejected_record(item, rejection))
                 placed.append((index, None, item))
+                senders.rejected(item)
+        await senders.save(now)
         appended = await append_many(scope_of(campaign_id), records, at=now)
         await _insert_ballots(
             [
@@ -466,6 +461,73 @@ class Ingest:
             ]
         )
         return [(index, a, accepted) for (index, accepted, _), a in zip(placed, appended, strict=True)]
+
+
+REJECTIONS = "ballot-rejections"
+"""Throttle purpose: rejected staff ballots per campaign and sender address, per hour."""
+
+
+async def _staff_voters(
+    campaign_id: int, batch: list[tuple[int, Item]]
+) -> tuple[dict[str, CredentialStatus], dict[str, set[str]]]:
+    """The batch's credentials as listed (weight, revoked) and the tracking codes each already cast."""
+    staff = [item for _, item in batch if isinstance(item, StaffItem) and item.parsed is not None]
+    keys = sorted({item.parsed.payload.credential for item in staff if item.parsed is not None})
+    credentials: dict[str, CredentialStatus] = {}
+    prior: dict[str, set[str]] = defaultdict(set)
+    if keys:
+        for r in await VoterCredential.select(
+            VoterCredential.public_key, VoterCredential.weight, VoterCredential.revoked
+        ).where((VoterCredential.campaign == campaign_id) & VoterCredential.public_key.is_in(keys)):
+            credentials[r["public_key"]] = CredentialStatus(r["weight"], bool(r["revoked"]))
+        for r in await Ballot.select(Ballot.voter, Ballot.tracking_code).where(
+            (Ballot.campaign == campaign_id) & (Ballot.channel == Channel.STAFF) & Ballot.voter.is_in(keys)
+        ):
+            prior[r["voter"]].add(r["tracking_code"])
+    return credentials, prior
+
+
+@dataclass(slots=True)
+class _Senders:
+    """Rejected staff ballots per sender address this hour, read once per batch and saved with it."""
+
+    campaign_id: int
+    limit: int
+    seen: Counter[str]
+    new: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    async def load(
+        cls, campaign_id: int, batch: list[tuple[int, Item]], settings: SelectionSettings, now: datetime
+    ) -> _Senders:
+        subjects = sorted({f"{campaign_id}:{i.client}" for _, i in batch if isinstance(i, StaffItem)})
+        seen = Counter(await throttle.counts(REJECTIONS, subjects, seconds=3600, now=now))
+        return cls(campaign_id, settings.rejections_per_ip_per_hour, seen)
+
+    def _subject(self, item: Item) -> str | None:
+        return f"{self.campaign_id}:{item.client}" if isinstance(item, StaffItem) else None
+
+    def flooding(self, item: Item) -> bool:
+        subject = self._subject(item)
+        return subject is not None and self.seen[subject] >= self.limit
+
+    def rejected(self, item: Item) -> None:
+        subject = self._subject(item)
+        if subject is not None:
+            self.seen[subject] += 1
+            self.new[subject] += 1
+
+    async def save(self, now: datetime) -> None:
+        for subject, n in self.new.items():
+            await throttle.add(REJECTIONS, subject, n, seconds=3600, now=now)
+
+
+def _flooding() -> RateLimited:
+    return RateLimited(
+        "too many rejected ballots from this address; try again later",
+        retry_after=3600,
+        message_zh="您所在的网络提交的无效选票过多，已暂停接收，请一小时后再试。如有疑问请联系评选主办单位。",
+    )
 
 
 async def _counts(campaign_id: int, column: Any, values: list[str], day: Any) -> dict[str, int]:
@@ -580,14 +642,20 @@ def ingest_for(rt: Runtime) -> Ingest:
     return found
 
 
-async def cast_staff_ballot(rt: Runtime, campaign_id: int, ballot: BallotIn) -> dict[str, Any]:
-    """Verify, commit with the batch, log, and return the receipt; or raise the rejection (logged too)."""
+async def cast_staff_ballot(
+    rt: Runtime, campaign_id: int, ballot: BallotIn, *, client: str = ""
+) -> dict[str, Any]:
+    """Verify, commit with the batch, log, and return the receipt; or raise the rejection (logged too).
+
+    An address that has sent too many rejected ballots this hour gets 429 instead, unlogged: anyone
+    may post ballots, and every logged rejection stays in the public log for good.
+    """
     ingest = ingest_for(rt)
     await ingest.campaign(campaign_id)
     try:
         parsed = parse_ballot(ballot)
     except BallotRejected as rejection:
-        item = StaffItem(campaign_id, None, rejection, False)
+        item = StaffItem(campaign_id, None, rejection, False, client=client)
     else:
         item = StaffItem(
             campaign_id,
@@ -596,6 +664,7 @@ async def cast_staff_ballot(rt: Runtime, campaign_id: int, ballot: BallotIn) -> 
             verify_signature(parsed),
             msgspec.json.decode(parsed.record),
             f"credential:{key_id(parsed.public_key)}",
+            client,
         )
     return await ingest.sequencer().submit(item)
 

@@ -43,6 +43,31 @@ async def hit(purpose: str, subject: str, *, seconds: int, now: datetime) -> int
     return int(rows[0]["hits"])
 
 
+async def counts(purpose: str, subjects: list[str], *, seconds: int, now: datetime) -> dict[str, int]:
+    """The counts of many subjects in the current window in one query (a batch checks them all)."""
+    keys = {window_for(purpose, subject, seconds=seconds, now=now).key: subject for subject in subjects}
+    if not keys:
+        return {}
+    rows = await RateCounter.select(RateCounter.key, RateCounter.hits).where(
+        RateCounter.key.is_in(list(keys))
+    )
+    found = {keys[r["key"]]: int(r["hits"]) for r in rows}
+    return {subject: found.get(subject, 0) for subject in subjects}
+
+
+async def add(purpose: str, subject: str, n: int, *, seconds: int, now: datetime) -> None:
+    """Count ``n`` more events at once (a batch adds what it saw)."""
+    window = window_for(purpose, subject, seconds=seconds, now=now)
+    await raw(
+        f"INSERT INTO {_TABLE} (key, hits, window_start) VALUES ({{}}, {{}}, {{}}) "  # noqa: S608
+        "ON CONFLICT (key) DO UPDATE SET hits = " + _TABLE + ".hits + {}",
+        window.key,
+        n,
+        window.start,
+        n,
+    )
+
+
 async def count(purpose: str, subject: str, *, seconds: int, now: datetime) -> int:
     """The count in the current window, without adding to it."""
     window = window_for(purpose, subject, seconds=seconds, now=now)

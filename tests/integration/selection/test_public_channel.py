@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 from tests.support.selection import client_for, signed_ballot, small_rules, voting_campaign
 from workflow.clock import FixedClock
 from workflow.keystore import MemoryKeyStore
+from workflow.ledger.tables import LedgerEntry, LedgerScope
 from workflow.notify.sms import DevSmsGateway, FakeSmsGateway
 from workflow.notify.tables import SmsOutbox
 from workflow.runtime import Runtime
@@ -128,3 +130,43 @@ async def test_the_development_gateway_writes_an_outbox(rt: Runtime) -> None:
     rows = await SmsOutbox.select(SmsOutbox.phone, SmsOutbox.text)
     assert rows[0]["phone"] == "+8613900001111" and "验证码" in rows[0]["text"]
     assert isinstance(rt.sms, FakeSmsGateway)
+
+
+async def test_a_flood_of_bad_ballots_cannot_fill_the_public_log(rt: Runtime, clock: FixedClock) -> None:
+    """Anyone may post staff ballots and every rejection is logged for good; past the hourly limit
+    an address's ballots get 429 unlogged, while other addresses (and good ballots) go on."""
+    clock.set(clock.now().replace(minute=1, second=0))  # the hourly window must not roll over
+    limited = Runtime(
+        replace(rt.settings, selection=replace(rt.settings.selection, rejections_per_ip_per_hour=3)),
+        MemoryKeyStore(),
+        rt.clock,
+        sms=FakeSmsGateway(),
+    )
+    v = await voting_campaign(limited, voters=2)
+    from api.app import create_app
+
+    app = create_app(limited)
+    flood, neighbour = client_for(app, "10.9.9.9"), client_for(app, "10.9.9.10")
+    url = f"/api/public/campaigns/{v.id}/ballots"
+    scope = await LedgerScope.select(LedgerScope.id).where(LedgerScope.name == f"campaign-{v.id}").first()
+
+    async def logged() -> int:
+        return await LedgerEntry.count().where(LedgerEntry.scope == scope["id"])
+
+    try:
+        for _ in range(3):
+            assert (await flood.post(url, json={"payload": "x"})).status_code == 400
+        before = await logged()
+        refused = await flood.post(url, json={"payload": "x"})
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "3600"
+        assert "无效选票过多" in refused.json()["message_zh"]
+        good = signed_ballot(v.census.private_rows[0].credential, v.uid, v.rules_hash, [v.candidates[0]])
+        assert (await flood.post(url, json=good)).status_code == 429  # the address is paused, not judged
+        assert await logged() == before, "refused ballots must not reach the log"
+        assert (await neighbour.post(url, json={"payload": "x"})).status_code == 400  # others unaffected
+        assert (await neighbour.post(url, json=good)).status_code == 201
+        clock.advance(timedelta(hours=1))
+        assert (await flood.post(url, json={"payload": "x"})).status_code == 400  # a new hour
+    finally:
+        await flood.aclose()
+        await neighbour.aclose()
