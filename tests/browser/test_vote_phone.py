@@ -21,7 +21,7 @@ async def _verify_phone(page: Page, server: LiveServer, vote: DemoVote, phone: s
     await page.goto(f"{server.url}{vote.page}/phone")
     await page.get_by_role("textbox", name="手机号").fill(f"{phone[:3]} {phone[3:7]} {phone[7:]}")
     await page.get_by_role("button", name="获取验证码").click()
-    await expect(page.locator("#phone-status")).to_contain_text(f"{phone[:3]}****{phone[7:]}")
+    await expect(page.locator("#code-sent")).to_contain_text(f"{phone[:3]}****{phone[7:]}")
     await page.get_by_role("textbox", name="短信验证码").fill(last_sms_code(server, phone))
     await page.get_by_role("button", name="验证", exact=True).click()
     await expect(page.locator("#step-choose")).to_be_visible()
@@ -67,7 +67,7 @@ async def test_wrong_code_and_bad_number_are_explained(page: Page, server: LiveS
     await expect(page.locator("#phone-error")).to_contain_text("11 位中国大陆手机号")
     await page.get_by_role("textbox", name="手机号").fill(phone)
     await page.get_by_role("button", name="获取验证码").click()
-    await expect(page.locator("#phone-status")).to_contain_text("验证码已发送")
+    await expect(page.locator("#code-sent")).to_contain_text("验证码已发送")
     code = last_sms_code(server, phone)
     wrong = "000000" if code != "000000" else "111111"
     await page.get_by_role("textbox", name="短信验证码").fill("12")
@@ -76,6 +76,7 @@ async def test_wrong_code_and_bad_number_are_explained(page: Page, server: LiveS
     await page.get_by_role("textbox", name="短信验证码").fill(wrong)
     await page.get_by_role("button", name="验证", exact=True).click()
     await expect(page.locator("#code-error")).to_contain_text("验证码不正确，还可以再试 4 次")
+    await expect(page.locator("#code-sent")).to_contain_text("验证码已发送至")  # still says where it went
     await screenshot(page, "vote-phone-wrong-code")
     for _ in range(4):
         await page.get_by_role("textbox", name="短信验证码").fill(wrong)

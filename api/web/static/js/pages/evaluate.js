@@ -55,7 +55,7 @@ async function submit(event) {
     thanks("感谢您的评价！", `已收到您对 ${answer.ratings} 位医务人员的评价。祝您早日康复！`);
   } catch (error) {
     state.done();
-    if (error.extra.reason === "stay-already-evaluated") {
+    if (error.extra?.reason === "stay-already-evaluated") {
       fieldError($("#stay"), "这次住院已经评价过了，每次住院只能评价一次。");
       notice($("#evaluate-result"), "warn", "这次住院已经评价过了", "每次住院只能评价一次，感谢您的反馈。如住院号填错，请核对后重新填写。");
       $("#stay").focus();

@@ -55,7 +55,8 @@ async function sendCode(event) {
     phone = digits;
     $("#phone-form").hidden = true;
     $("#code-form").hidden = false;
-    notice(status, "info", "", `验证码已发送至 ${masked(digits)}，5 分钟内有效。`);
+    // beside the code field, not in the status region: it must stay while the code is checked
+    $("#code-sent").textContent = `验证码已发送至 ${masked(digits)}，5 分钟内有效。`;
     codeInput.focus();
   } catch (error) {
     state.done();
