@@ -1,4 +1,4 @@
-// RFC 9162 Merkle tree verification (docs/audit-format-merkle.md §1, §3, §4), as the offline
+// RFC 9162 Merkle tree verification (docs/audit-format.md §2, §4, §5), as the offline
 // verifier does it. Sizes and indexes are unsigned 64-bit: they are BigInts here, and callers may
 // pass numbers, BigInts or decimal strings. Every hash must be exactly 32 bytes.
 

@@ -1,4 +1,4 @@
-// C2SP signed notes, tlog checkpoints and Ed25519 cosignatures (docs/audit-format-merkle.md §5–§7),
+// C2SP signed notes, tlog checkpoints and Ed25519 cosignatures (docs/audit-format.md §6–§8),
 // verified in the browser exactly as workflow/ledger/note.py does on the server.
 
 import { b64, concat, equal, fromB64, fromUtf8, hex, utf8 } from "./bytes.js";
