@@ -13,7 +13,7 @@ from playwright.async_api import Page, Route, expect
 
 from tests.support.browser import assert_cjk_font, intranet_url, screenshot
 from tests.support.server import LiveServer
-from tests.support.vote_pages import demo_vote
+from tests.support.vote_pages import demo_vote, last_sms_code, random_phone
 from workflow.selection.ballot import make_staff_ballot
 from workflow.selection.credentials import derive_signer, fingerprint
 
@@ -173,3 +173,27 @@ async def test_scan_button_is_hidden_without_barcode_detector(page: Page, server
     await page.goto(f"{server.url}/verify")
     has_detector = await page.evaluate("'BarcodeDetector' in globalThis && !!navigator.mediaDevices")
     await expect(page.locator("#scan-button")).to_be_visible(visible=has_detector)
+
+
+async def test_a_phone_ballot_is_verified_too(page: Page, server: LiveServer) -> None:
+    """Public-channel ballots carry no voter signature: the page checks the logged ballot hashes to
+    the tracking code and its inclusion under the signed checkpoint."""
+    vote = demo_vote(server)
+    phone = random_phone()
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        base = f"/api/public/campaigns/{vote.id}"
+        assert (await http.post(f"{base}/phone-codes", json={"phone": phone})).status_code == 202
+        code = last_sms_code(server, phone)
+        token = (await http.post(f"{base}/phone-codes/verify", json={"phone": phone, "code": code})).json()
+        detail = (await http.get(base)).json()
+        cast = await http.post(
+            f"{base}/phone-ballots", json={"token": token["token"], "choices": [detail["candidates"][0]]}
+        )
+        assert cast.status_code == 201, cast.text
+        receipt = cast.json()
+    await page.goto(f"{server.url}/verify?campaign={vote.id}&code={receipt['tracking_code']}")
+    verdict = page.locator("#verify-verdict")
+    await expect(verdict).to_have_attribute("data-verdict", "verified")
+    await expect(verdict).to_contain_text(f"第 {receipt['index']} 条")
+    await expect(verdict).to_contain_text("公众")
+    await screenshot(page, "verify-phone-ballot")
