@@ -19,6 +19,11 @@ from workflow.clock import FixedClock
 from workflow.demo import DEEDS, _principal_of, portrait_png
 from workflow.ethics.service_feedback import ward_link
 from workflow.ethics.tables import Ward
+from workflow.ledger.checkpoints import checkpoint_now
+from workflow.ledger.note import Checkpoint, cosign, parse_note
+from workflow.ledger.store import scope_head
+from workflow.ledger.witness_client import create_witness_key
+from workflow.ledger.witnesses import add_witness_key, submit_cosignature
 from workflow.org.tables import Staff, Unit
 from workflow.runtime import Runtime
 from workflow.selection import service_campaigns as campaigns
@@ -28,7 +33,7 @@ from workflow.selection import service_voting as voting
 from workflow.selection.ballot import make_staff_ballot
 from workflow.selection.credentials import VoterEntry, derive_signer, generate_census
 from workflow.selection.nomination import GradeRecord, NomineeFacts
-from workflow.selection.records import nomination_id_of
+from workflow.selection.records import nomination_id_of, scope_of
 from workflow.selection.rules import (
     BallotShape,
     CampaignRules,
@@ -232,9 +237,27 @@ async def seed_announced(rt: Runtime) -> int:
     return run.cid
 
 
+DEMO_WITNESS = "jiwei.shunyi.demo"
+"""The demo's witness: the district discipline inspection office (纪委监委), which keeps its own key."""
+
+
+async def witness_announced(rt: Runtime, campaign_id: int) -> None:
+    """The demo witness cosigns the announced campaign's final checkpoint, as a real one would after
+    checking the log only grew (``yide witness cosign``), so the log pages show a verified witness.
+    Its key lives beside the demo data, like a witness's own key file on its own machine."""
+    identity, _ = create_witness_key(rt.settings.data_dir / "demo-witness.key", DEMO_WITNESS)
+    await add_witness_key(rt, identity.vkey.encode(), actor="demo")
+    scope = scope_of(campaign_id)
+    signed = await checkpoint_now(rt, scope)
+    checkpoint = Checkpoint.parse(parse_note(signed.note).body)
+    line = cosign(checkpoint, identity.signer, identity.name, int(rt.clock.now().timestamp()))
+    await submit_cosignature(rt, await scope_head(scope), signed.size, line.line())
+
+
 async def seed_finished_campaigns(rt: Runtime) -> tuple[int, int]:
-    """Both finished demo campaigns: (the one in 公示, the announced one)."""
+    """Both finished demo campaigns: (the one in 公示, the announced one, witnessed)."""
     announced = await seed_announced(rt)
+    await witness_announced(rt, announced)
     publicized = await seed_publicized(rt)
     return publicized, announced
 

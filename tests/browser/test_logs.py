@@ -10,7 +10,9 @@ import httpx
 from playwright.async_api import Page, Route, expect
 
 from tests.support.browser import assert_cjk_font, screenshot
+from tests.support.demo_public import ANNOUNCED_TITLE
 from tests.support.server import LiveServer
+from workflow.demo_results import DEMO_WITNESS
 from workflow.ledger.note import Checkpoint, VerifierKey, add_signatures, cosign
 from workflow.signing import Ed25519Signer
 
@@ -157,3 +159,18 @@ async def test_a_forged_cosignature_of_a_published_witness_is_not_shown_as_valid
     await expect(verdict).to_contain_text("检查点签名无效")
     assert "副签有效" not in (await page.locator("#witnesses").inner_text())
     await screenshot(page, "log-forged-cosignature")
+
+
+async def test_the_demo_witness_cosigned_the_announced_campaigns_log(page: Page, server: LiveServer) -> None:
+    """The demo's 纪委 witness cosigned the announced campaign's final checkpoint with its own key,
+    registered through the API like any witness; the page verifies that cosignature itself."""
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        listed = (await http.get("/api/public/campaigns/")).json()
+        keys = (await http.get("/api/ledger/keys")).json()
+    announced = next(c["id"] for c in listed if c["title"] == ANNOUNCED_TITLE)
+    assert [w["name"] for w in keys["witnesses"]] == [DEMO_WITNESS]
+    await page.goto(f"{server.url}/logs/campaign-{announced}")
+    await expect(page.locator("#checkpoint-verdict")).to_have_attribute("data-verdict", "verified")
+    await expect(page.locator("#witnesses li")).to_have_count(1)
+    await expect(page.locator("#witnesses li")).to_contain_text(f"✓ {DEMO_WITNESS}：副签有效")
+    await screenshot(page, "log-demo-witness")
