@@ -144,7 +144,13 @@ class PublicCampaignController(Controller):
         """A public-channel ballot: choices in ascending order, the token from the code check, and an
         optional device fingerprint (hashed) for the anti-brushing report."""
         receipt = await voting.cast_public_ballot(
-            rt, campaign_id, token=data.token, choices=tuple(data.choices), device=data.device, client=client
+            rt,
+            campaign_id,
+            token=data.token,
+            choices=tuple(data.choices),
+            device=data.device,
+            client=client,
+            request_id=data.request_id,
         )
         return msgspec.convert(receipt, ReceiptOut)
 

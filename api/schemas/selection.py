@@ -409,6 +409,9 @@ class PhoneBallotIn(Struct):
     token: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
     choices: Annotated[list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(max_length=500)]
     device: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | None = None
+    request_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
+    """A random id the page keeps for one submission: sent again after a lost answer, the server
+    returns the receipt of the ballot already logged instead of casting (or refusing) another."""
 
 
 class TurnoutOut(msgspec.Struct):

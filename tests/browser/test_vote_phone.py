@@ -3,7 +3,9 @@ limits (wrong code, bad number, the daily cap per phone) in plain Chinese."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+import json
+
+from playwright.async_api import Page, Route, expect
 
 from tests.support.browser import assert_cjk_font, screenshot
 from tests.support.server import LiveServer
@@ -85,3 +87,30 @@ async def test_wrong_code_and_bad_number_are_explained(page: Page, server: LiveS
     await expect(page.locator("#phone-status")).to_contain_text("验证码已失效")
     await expect(page.get_by_role("button", name="获取验证码")).to_be_visible()
     await screenshot(page, "vote-phone-code-spent")
+
+
+async def test_a_lost_answer_is_resent_and_the_first_receipt_shown(page: Page, server: LiveServer) -> None:
+    """The ballot reaches the server but the answer is lost: "重新提交" sends the same request id and
+    the page shows the receipt of the ballot already logged — not the daily-cap refusal."""
+    vote = demo_vote(server)
+    bodies: list[dict[str, object]] = []
+
+    async def lose_first_answer(route: Route) -> None:
+        bodies.append(json.loads(route.request.post_data or "{}"))
+        if len(bodies) == 1:
+            await route.fetch()  # the server logs the ballot…
+            await route.abort("connectionreset")  # …and the phone never hears back
+        else:
+            await route.continue_()
+
+    await page.route(f"**/api/public/campaigns/{vote.id}/phone-ballots", lose_first_answer)
+    await _verify_phone(page, server, vote, random_phone())
+    await _choose_and_submit(page)
+    await expect(page.locator("#submit-status")).to_contain_text("没有收到服务器的答复")
+    await page.get_by_role("button", name="重新提交").click()
+    await expect(page.locator("#receipt-check")).to_contain_text("选票已记入公开日志")
+    assert len(bodies) == 2 and bodies[0] == bodies[1] and bodies[0]["request_id"]
+    code = tracking_code(await page.locator("#receipt-code").inner_text())
+    found = await find_ballot(server, vote.id, code)
+    assert found.status_code == 200 and found.json()["channel"] == "public"
+    await screenshot(page, "vote-phone-lost-answer-receipt")

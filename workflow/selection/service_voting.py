@@ -12,12 +12,13 @@ concurrent submissions leave exactly what the revote policy and the daily caps a
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -28,10 +29,12 @@ from workflow.db import insert_many, read_transaction, write_transaction
 from workflow.errors import Conflict, InvalidInput, NotFound, RateLimited
 from workflow.ledger.events import EventType
 from workflow.ledger.service import Appended, Record, append_many
+from workflow.ledger.tables import LedgerEntry
 from workflow.runtime import Runtime
 from workflow.selection import external
 from workflow.selection.antibrush import PublicObservation, Thresholds, detect
 from workflow.selection.ballot import (
+    NONCE_BYTES,
     AcceptedBallot,
     BallotIn,
     BallotRejected,
@@ -48,6 +51,8 @@ from workflow.selection.ballot import (
     normalise_phone,
     parse_ballot,
     phone_hash,
+    public_ballot_record,
+    tracking_code,
     verify_signature,
 )
 from workflow.selection.common import b64u_decode, china_day
@@ -285,6 +290,9 @@ class PublicItem:
     client: str
     device: str | None
     """Raw address and fingerprint: kept in memory only, hashed with the campaign's salt in the batch."""
+    nonce: bytes | None = None
+    """Derived from the page's request id: the same request twice is the same ballot (see
+    ``request_nonce``), so a retry after a lost answer gets the first receipt, not a second ballot."""
 
 
 Item = StaffItem | PublicItem
@@ -370,6 +378,40 @@ class Ingest:
                 outcomes[i] = _receipt(self.rt, items[i].campaign_id, appended, accepted)
         return outcomes
 
+    async def _replays(
+        self, campaign_id: int, facts: CampaignFacts, batch: list[tuple[int, Item]], day: date
+    ) -> dict[int, dict[str, Any]]:
+        """Public ballots whose request was already logged (a retry): their stored receipts."""
+        expected = {
+            code: id(item) for _, item in batch if (code := _request_code(facts, item, day)) is not None
+        }
+        if not expected:
+            return {}
+        found = await Ballot.select(Ballot.tracking_code, Ballot.ledger_index, Ballot.weight).where(
+            (Ballot.campaign == campaign_id) & Ballot.tracking_code.is_in(list(expected))
+        )
+        replays = {}
+        for row in found:
+            entry = (
+                await LedgerEntry.select(LedgerEntry.body, LedgerEntry.leaf_hash)
+                .where(
+                    (LedgerEntry.scope.name == scope_of(campaign_id))
+                    & (LedgerEntry.idx == row["ledger_index"])
+                )
+                .first()
+            )
+            assert entry is not None, "an accepted ballot is always logged"
+            body = entry["body"].encode()
+            appended = Appended(
+                scope_of(campaign_id), row["ledger_index"], bytes.fromhex(entry["leaf_hash"]), body,
+                json.loads(body)["time"],
+            )  # fmt: skip
+            replays[expected[row["tracking_code"]]] = _receipt_of(
+                self.rt, campaign_id, appended, code=row["tracking_code"], channel=Channel.PUBLIC,
+                weight=int(row["weight"]),
+            )  # fmt: skip
+        return replays
+
     async def _commit_campaign(
         self,
         campaign_id: int,
@@ -381,45 +423,25 @@ class Ingest:
         known = self.known.get(campaign_id)
         if known is not None and known.uid != row.uid:  # the id names another campaign now (tests)
             self.known.pop(campaign_id)
-        facts = await self._campaign_facts(row)
-        facts = CampaignFacts(
-            facts.campaign,
-            facts.rules,
-            facts.rules_hash,
-            facts.candidates,
-            row.status == S.voting_open,
-            facts.opens_at,
-            facts.closes_at,
-        )
+        facts = replace(await self._campaign_facts(row), voting_open=row.status == S.voting_open)
         credentials, prior = await _staff_voters(campaign_id, batch)
-        salt = bytes.fromhex(row.phone_salt)
-        nets = {
-            id(item): (
-                network_hash(salt, row.uid, item.client),
-                network_hash(salt, row.uid, "device:" + item.device) if item.device else None,
-            )
-            for _, item in batch
-            if isinstance(item, PublicItem)
-        }
-        public = [item for _, item in batch if isinstance(item, PublicItem)]
         day = china_day(now)
-        phones: Counter[str] = Counter()
-        ips: Counter[str] = Counter()
-        if public:
-            phones.update(
-                await _counts(campaign_id, Ballot.voter, sorted({i.phone_hash for i in public}), day)
-            )
-            ips.update(
-                await _counts(campaign_id, Ballot.ip_hash, sorted({nets[id(i)][0] for i in public}), day)
-            )
+        nets, phones, ips = await _public_senders(row, batch, day)
         senders = await _Senders.load(campaign_id, batch, self.rt.settings.selection, now)
+        replays = await self._replays(campaign_id, facts, batch, day)
+        codes: set[str] = set()
         records: list[Record] = []
         placed: list[tuple[int, AcceptedBallot | None, Item]] = []
         for index, item in batch:
             if senders.flooding(item):
                 outcomes[index] = _flooding()
                 continue
+            if id(item) in replays:
+                outcomes[index] = replays[id(item)]
+                continue
             try:
+                if _request_code(facts, item, day) in codes:  # the same request twice in one batch
+                    raise BallotRejected(RejectReason.DUPLICATE_BALLOT)
                 if isinstance(item, StaffItem):
                     if item.rejected is not None:
                         raise item.rejected
@@ -441,7 +463,9 @@ class Ingest:
                             item.phone_hash, phones[item.phone_hash], ips[nets[id(item)][0]]
                         ),
                         now=now,
+                        nonce=item.nonce,
                     )
+                    codes.add(accepted.tracking_code)
                     phones[item.phone_hash] += 1
                     ips[nets[id(item)][0]] += 1
                 records.append(_accepted_record(accepted, item))
@@ -528,6 +552,38 @@ def _flooding() -> RateLimited:
         retry_after=3600,
         message_zh="您所在的网络提交的无效选票过多，已暂停接收，请一小时后再试。如有疑问请联系评选主办单位。",
     )
+
+
+def _request_code(facts: CampaignFacts, item: Item, day: date) -> str | None:
+    """The tracking code a public ballot sent with a request id will have (None without one)."""
+    if not isinstance(item, PublicItem) or item.nonce is None:
+        return None
+    record = public_ballot_record(
+        campaign=facts, choices=item.choices, phone=item.phone_hash, day=day, nonce=item.nonce
+    )
+    return tracking_code(record)
+
+
+async def _public_senders(
+    row: Campaign, batch: list[tuple[int, Item]], day: date
+) -> tuple[dict[int, tuple[str, str | None]], Counter[str], Counter[str]]:
+    """Keyed hashes of each public item's address and device, and today's ballots per phone and per
+    address so far: what the caps are checked against."""
+    salt = bytes.fromhex(row.phone_salt)
+    public = [item for _, item in batch if isinstance(item, PublicItem)]
+    nets = {
+        id(item): (
+            network_hash(salt, row.uid, item.client),
+            network_hash(salt, row.uid, "device:" + item.device) if item.device else None,
+        )
+        for item in public
+    }
+    phones: Counter[str] = Counter()
+    ips: Counter[str] = Counter()
+    if public:
+        phones.update(await _counts(row.id, Ballot.voter, sorted({i.phone_hash for i in public}), day))
+        ips.update(await _counts(row.id, Ballot.ip_hash, sorted({nets[id(i)][0] for i in public}), day))
+    return nets, phones, ips
 
 
 async def _counts(campaign_id: int, column: Any, values: list[str], day: Any) -> dict[str, int]:
@@ -618,11 +674,24 @@ async def _insert_ballots(rows: list[tuple[Any, ...]]) -> None:
 
 
 def _receipt(rt: Runtime, campaign_id: int, appended: Appended, accepted: AcceptedBallot) -> dict[str, Any]:
+    return _receipt_of(
+        rt,
+        campaign_id,
+        appended,
+        code=accepted.tracking_code,
+        channel=accepted.channel,
+        weight=accepted.weight,
+    )
+
+
+def _receipt_of(
+    rt: Runtime, campaign_id: int, appended: Appended, *, code: str, channel: Channel, weight: int
+) -> dict[str, Any]:
     return {
         "campaign_id": campaign_id,
-        "tracking_code": accepted.tracking_code,
-        "channel": str(accepted.channel),
-        "weight": accepted.weight,
+        "tracking_code": code,
+        "channel": str(channel),
+        "weight": weight,
         "scope": appended.scope,
         "index": appended.index,
         "leaf_hash": appended.leaf_hash.hex(),
@@ -781,13 +850,31 @@ async def verify_code(rt: Runtime, campaign_id: int, *, phone: str, code: str, c
 
 
 async def cast_public_ballot(
-    rt: Runtime, campaign_id: int, *, token: str, choices: tuple[str, ...], device: str | None, client: str
+    rt: Runtime,
+    campaign_id: int,
+    *,
+    token: str,
+    choices: tuple[str, ...],
+    device: str | None,
+    client: str,
+    request_id: str | None = None,
 ) -> dict[str, Any]:
+    """A public-channel ballot. With a ``request_id`` the call is idempotent for that phone and day:
+    sent again (the answer was lost), it returns the receipt of the ballot already logged."""
     ingest = ingest_for(rt)
     await ingest.campaign(campaign_id)
-    claims = read_token(rt.keys.session_secret(), token, campaign_id=campaign_id, now=rt.clock.now())
-    item = PublicItem(campaign_id, tuple(choices), claims.phone_hash, client, device)
+    secret = rt.keys.session_secret()
+    claims = read_token(secret, token, campaign_id=campaign_id, now=rt.clock.now())
+    nonce = request_nonce(secret, claims.phone_hash, request_id) if request_id else None
+    item = PublicItem(campaign_id, tuple(choices), claims.phone_hash, client, device, nonce)
     return await ingest.sequencer().submit(item)
+
+
+def request_nonce(secret: str, phone: str, request_id: str) -> bytes:
+    """The logged ballot's nonce for a page's request id: keyed, so the nonce in the public log is
+    not a value the sender chose (no covert marks), yet the same request always gives the same one."""
+    message = b"yide/phone-request/v1\x00" + phone.encode() + b"\x00" + request_id.encode()
+    return hmac.new(secret.encode(), message, "sha256").digest()[:NONCE_BYTES]
 
 
 # --- during and after voting ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from workflow.notify.tables import SmsOutbox
 from workflow.runtime import Runtime
 from workflow.selection import service_voting as voting
 from workflow.selection.rules import Channels, LiveResults, StaffChannel
+from workflow.selection.tables import Ballot
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 PHONE = "138 0013 8000"
@@ -170,3 +172,54 @@ async def test_a_flood_of_bad_ballots_cannot_fill_the_public_log(rt: Runtime, cl
     finally:
         await flood.aclose()
         await neighbour.aclose()
+
+
+async def test_a_resent_phone_ballot_returns_the_first_receipt(rt: Runtime, app) -> None:  # type: ignore[no-untyped-def]
+    """The answer to a phone ballot got lost and the page sends the same request again: the voter
+    gets the receipt of the ballot already logged, not the daily-cap refusal and not a second ballot.
+    A different request id is a different ballot (here refused by the cap of one a day)."""
+    v = await voting_campaign(rt)
+    client = client_for(app)
+    ballots = f"/api/public/campaigns/{v.id}/phone-ballots"
+    try:
+        token = await _token(client, rt, v.id)
+        body = {"token": token, "choices": [v.candidates[0]], "request_id": "r" * 22}
+        first = await client.post(ballots, json=body)
+        assert first.status_code == 201, first.text
+        again = await client.post(ballots, json=body)
+        assert again.status_code == 201 and again.json() == first.json()  # same code, index, signed receipt
+        other = await client.post(ballots, json={**body, "request_id": "s" * 22})
+        assert other.json()["reason_code"] == "over_phone_cap"
+        stored = await Ballot.count().where((Ballot.campaign == v.id) & (Ballot.channel == "public"))
+        assert stored == 1
+        bad = await client.post(ballots, json={**body, "request_id": "short"})
+        assert bad.status_code == 400 and bad.json()["type"] == "urn:yide:problem:validation-failed"
+    finally:
+        await client.aclose()
+
+
+async def test_the_same_phone_request_twice_in_one_batch_is_one_ballot(rt: Runtime) -> None:
+    """Two identical requests can meet in one group commit: one ballot, the copy refused."""
+    v = await voting_campaign(rt)
+    sent = await voting.request_code(rt, v.id, phone=PHONE, client="10.1.1.1")
+    assert sent
+    code = rt.sms.last_code("+8613800138000")  # type: ignore[attr-defined]
+    token = (await voting.verify_code(rt, v.id, phone=PHONE, code=code, client="10.1.1.1"))["token"]
+
+    async def cast() -> object:
+        try:
+            return await voting.cast_public_ballot(
+                rt, v.id, token=token, choices=(v.candidates[0],), device=None, client="10.1.1.1",
+                request_id="t" * 22,
+            )  # fmt: skip
+        except Exception as error:
+            return error
+
+    outcomes = await asyncio.gather(cast(), cast())
+    receipts = [o for o in outcomes if isinstance(o, dict)]
+    refused = [o for o in outcomes if not isinstance(o, dict)]
+    assert len(receipts) + len(refused) == 2 and receipts
+    # in one batch the copy is refused as a duplicate; in the next it gets the first one's receipt
+    assert [str(getattr(r, "reason_code", "")) for r in refused] in ([], ["duplicate_ballot"])
+    assert all(r == receipts[0] for r in receipts)
+    assert await Ballot.count().where((Ballot.campaign == v.id) & (Ballot.channel == "public")) == 1

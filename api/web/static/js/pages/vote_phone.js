@@ -2,6 +2,7 @@
 // Phone ballots are not signed by the voter: the server vouches for them with the verified phone.
 
 import { ApiError, postJson } from "../lib/api.js";
+import { b64u, randomBytes } from "../lib/bytes.js";
 import { $, busy, fieldError, notice, pageData, ready } from "../lib/ui.js";
 import { setupChoices, showReceipt, showReview, showStep } from "./vote_common.js";
 
@@ -102,15 +103,31 @@ async function checkCode(event) {
   }
 }
 
+/**
+ * The id of the submission not yet answered. A retry after a lost answer sends the same id, and the
+ * server returns the receipt of the ballot it already logged instead of refusing a second one.
+ */
+let requestId = null;
+
 async function submit() {
   const region = $("#submit-status");
   const state = busy(region, "正在提交选票…", [$("#review-submit"), $("#review-back")]);
+  requestId = requestId || b64u(randomBytes(16));
   try {
-    const receipt = await postJson(`${base}/phone-ballots`, { token, choices }, { onSlow: state.slow });
+    const body = { token, choices, request_id: requestId };
+    const receipt = await postJson(`${base}/phone-ballots`, body, { onSlow: state.slow });
     state.done();
+    requestId = null;
     await showReceipt(data, receipt, { choices, localCode: null });
   } catch (error) {
     state.done();
+    if (error instanceof ApiError && (error.code === "timeout" || error.code === "network")) {
+      $("#review-submit").textContent = "重新提交";
+      notice(region, "error", "没有收到服务器的答复", error.message,
+        "选票可能已经送达。请点“重新提交”：服务器认得这次提交，不会重复计票，会给出原来的回执。");
+      return;
+    }
+    requestId = null;
     if (error instanceof ApiError && error.code === "vote-token-invalid") {
       backToPhone();
       notice(status, "error", "手机验证已过期", "验证后需在 15 分钟内提交。请重新获取验证码。");
@@ -124,6 +141,8 @@ async function submit() {
   }
 }
 
+const submitLabel = $("#review-submit").textContent;
+
 function start() {
   $("#phone-form").addEventListener("submit", sendCode);
   $("#code-form").addEventListener("submit", checkCode);
@@ -133,6 +152,8 @@ function start() {
   });
   setupChoices(data, (picked) => {
     choices = picked;
+    requestId = null; // new choices: a new submission
+    $("#review-submit").textContent = submitLabel;
     showReview(data, choices);
   });
   $("#review-back").addEventListener("click", () => showStep("choose"));
