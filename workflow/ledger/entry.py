@@ -9,19 +9,17 @@ weights as integers or decimal strings removes a class of cross-language disagre
 from __future__ import annotations
 
 import hmac
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-import rfc8785
 
+from workflow import canonical
 from workflow.errors import InvalidInput
 
 ENTRY_DOMAIN = "yide/ledger/entry/v1"
-_HIGH_LEAD_BYTE = re.compile(rb"[\xee-\xff]")
 _KEYS = frozenset({"domain", "scope", "index", "type", "actor", "time", "payload"})
 
 
@@ -100,26 +98,16 @@ class Entry:
         }
 
     def encode(self) -> bytes:
-        """The RFC 8785 bytes, by the same fast route as :meth:`decode` checks them."""
+        """The RFC 8785 bytes (payloads hold integers only, so the fast route applies)."""
         check_payload(self.payload)
-        data = self.as_json()
-        try:
-            fast = msgspec.json.encode(data, order="sorted")
-        except (TypeError, msgspec.EncodeError):
-            return rfc8785.dumps(data)
-        if _HIGH_LEAD_BYTE.search(fast) is not None and _order_sensitive(self.payload):
-            return rfc8785.dumps(data)
-        return fast
+        return canonical.dumps(self.as_json())
 
     @classmethod
     def decode(cls, body: bytes) -> Entry:
         """Parse canonical bytes; refuse anything that is not exactly what ``encode`` produces.
 
-        The verifier calls this once per entry, so it checks canonical form the fast way first:
-        msgspec's sorted, compact output escapes strings exactly as RFC 8785 does (checked for every
-        code point) and sorts keys by code point, which equals RFC 8785's UTF-16 order unless a key
-        holds a character at or above U+E000; then, and whenever the fast form differs, the RFC 8785
-        encoder decides.
+        The verifier calls this once per entry: re-encoding by :func:`canonical.dumps` takes the fast
+        route for almost every entry, so checking canonical form costs little.
         """
         try:
             data = msgspec.json.decode(body)
@@ -142,23 +130,9 @@ class Entry:
         ):
             raise InvalidInput("entry fields have the wrong types")
         check_payload(entry.payload)
-        fast = msgspec.json.encode(data, order="sorted")
-        # Characters at or above U+E000 need a UTF-8 lead byte of 0xEE or more (CJK stays below).
-        sensitive = _HIGH_LEAD_BYTE.search(body) is not None and _order_sensitive(entry.payload)
-        if (fast != body or sensitive) and rfc8785.dumps(data) != body:
+        if canonical.dumps(data) != body:
             raise InvalidInput("entry bytes are not in canonical form")
         return entry
-
-
-def _order_sensitive(value: Any) -> bool:
-    """Whether some object key sorts differently by code point than by UTF-16 code unit."""
-    if isinstance(value, dict):
-        return any(key and max(key) >= "\ue000" for key in value) or any(
-            _order_sensitive(v) for v in value.values()
-        )
-    if isinstance(value, list):
-        return any(_order_sensitive(v) for v in value)
-    return False
 
 
 def pseudonym(salt: bytes, kind: str, value: str) -> str:

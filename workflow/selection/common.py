@@ -15,6 +15,7 @@ from typing import Annotated, Any, NewType
 import msgspec
 import rfc8785
 
+from workflow import canonical
 from workflow.errors import InvalidInput
 
 CandidateId = NewType("CandidateId", str)
@@ -43,26 +44,14 @@ _CAMPAIGN_RE = re.compile(CAMPAIGN_UID_PATTERN)
 _B64U_RE = re.compile(r"^[A-Za-z0-9_-]*$")
 
 
-_HIGH_LEAD_BYTE = re.compile(rb"[\xee-\xff]")
-
-
 def canonical_json(value: Any) -> bytes:
     """RFC 8785 (JCS) bytes of a JSON value or msgspec Struct: the only encoding we hash or sign.
 
-    Fast route: msgspec's compact output with keys sorted escapes strings exactly as RFC 8785 and
-    orders keys by code point, which equals RFC 8785's UTF-16 order unless a key holds a character
-    at or above U+E000. Values with floats (which print differently) or such keys take the
-    reference encoder; so does anything the fast route cannot encode.
+    Values with floats or integers beyond 2^53 take the reference encoder (which prints floats the
+    JCS way and refuses unsafe integers); everything else goes through :func:`canonical.dumps`.
     """
     builtins = msgspec.to_builtins(value)
-    if _jcs_safe(builtins):
-        try:
-            fast = msgspec.json.encode(builtins, order="sorted")
-        except (TypeError, msgspec.EncodeError):
-            return rfc8785.dumps(builtins)
-        if _HIGH_LEAD_BYTE.search(fast) is None or not _keys_above_e000(builtins):
-            return fast
-    return rfc8785.dumps(builtins)
+    return canonical.dumps(builtins) if _jcs_safe(builtins) else rfc8785.dumps(builtins)
 
 
 def _jcs_safe(value: Any) -> bool:
@@ -76,16 +65,6 @@ def _jcs_safe(value: Any) -> bool:
     if isinstance(value, int) and not isinstance(value, bool):
         return abs(value) <= 2**53 - 1
     return True
-
-
-def _keys_above_e000(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(k and max(k) >= "\ue000" for k in value) or any(
-            _keys_above_e000(v) for v in value.values()
-        )
-    if isinstance(value, list):
-        return any(_keys_above_e000(v) for v in value)
-    return False
 
 
 def b64u_encode(data: bytes) -> str:
