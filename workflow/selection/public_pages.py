@@ -35,23 +35,6 @@ from workflow.selection.rules import (
 )
 from workflow.selection.states import CampaignState as S
 
-STATE_ZH: dict[str, str] = {
-    S.draft: "草稿",
-    S.nomination_open: "推荐进行中",
-    S.nomination_closed: "推荐已截止",
-    S.under_review: "资格审查中",
-    S.shortlist_frozen: "候选人已确定",
-    S.voting_open: "投票进行中",
-    S.voting_paused: "投票暂停",
-    S.voting_closed: "投票已结束",
-    S.sealed: "选票已封存",
-    S.tallied: "计票完成",
-    S.publicized: "公示中",
-    S.objection_review: "公示中（异议处理）",
-    S.announced: "结果已公布",
-    S.archived: "已归档",
-    S.cancelled: "已取消",
-}
 STATE_TONE: dict[str, str] = {
     S.voting_open: "open",
     S.publicized: "notice",
@@ -70,10 +53,6 @@ TIE_KEY_ZH = {
     TieKey.STAFF_VOTES: "职工得票",
     TieKey.PUBLIC_VOTES: "公众得票",
 }
-
-
-def state_zh(status: str) -> str:
-    return STATE_ZH.get(status, status)
 
 
 def time_zh(value: str | datetime | None) -> str:
@@ -213,7 +192,7 @@ def _summary(view: dict[str, Any]) -> dict[str, Any]:
         "description": view["description"],
         "issuer": view["issuer"],
         "status": view["status"],
-        "state_zh": state_zh(view["status"]),
+        "state_zh": S(view["status"]).label,
         "tone": STATE_TONE.get(view["status"], "plain"),
         "voting_opens": time_zh(schedule.get("voting_opens_at")),
         "voting_closes": time_zh(schedule.get("voting_closes_at")),

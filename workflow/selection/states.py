@@ -9,7 +9,7 @@ N-of-M approvals before firing such a trigger.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 
 class CampaignState(StrEnum):
@@ -29,6 +29,30 @@ class CampaignState(StrEnum):
     announced = "announced"
     archived = "archived"
     cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """The state as the public pages and badges name it."""
+        return _CAMPAIGN_LABELS[self]
+
+
+_CAMPAIGN_LABELS: Final = {
+    CampaignState.draft: "草稿",
+    CampaignState.nomination_open: "推荐进行中",
+    CampaignState.nomination_closed: "推荐已截止",
+    CampaignState.under_review: "资格审查中",
+    CampaignState.shortlist_frozen: "候选人已确定",
+    CampaignState.voting_open: "投票进行中",
+    CampaignState.voting_paused: "投票暂停",
+    CampaignState.voting_closed: "投票已结束",
+    CampaignState.sealed: "选票已封存",
+    CampaignState.tallied: "计票完成",
+    CampaignState.publicized: "公示中",
+    CampaignState.objection_review: "公示中（异议处理）",
+    CampaignState.announced: "结果已公布",
+    CampaignState.archived: "已归档",
+    CampaignState.cancelled: "已取消",
+}
 
 
 class CampaignTrigger(StrEnum):

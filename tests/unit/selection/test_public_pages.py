@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from workflow.selection.public_pages import rules_zh, state_zh, time_zh
+from workflow.selection.public_pages import rules_zh, time_zh
 from workflow.selection.rules import (
     BallotShape,
     CampaignRules,
@@ -49,7 +49,7 @@ def test_seed_and_votes_only_rules() -> None:
 
 
 def test_states_and_times_in_chinese() -> None:
-    assert state_zh(CampaignState.publicized) == "公示中"
-    assert all(state_zh(s) != s for s in CampaignState)
+    assert CampaignState.publicized.label == "公示中"
+    assert all(s.label != s for s in CampaignState)
     assert time_zh(datetime(2026, 12, 4, 16, 0, tzinfo=UTC)) == "2026年12月5日 00:00"
     assert time_zh(None) == ""
