@@ -39,8 +39,9 @@ from workflow.selection import service_nominations as nominations
 from workflow.selection import service_results as results
 from workflow.selection import service_voting as voting
 from workflow.selection.ballot import BallotIn
+from workflow.selection.common import HEX_SHA256_PATTERN
 
-Tracking = Annotated[str, Parameter(pattern=r"^[0-9a-f]{64}$")]
+Tracking = Annotated[str, Parameter(pattern=HEX_SHA256_PATTERN)]
 MAX_BALLOT_BYTES = 100_000
 _BALLOT = msgspec.json.Decoder(BallotIn)
 

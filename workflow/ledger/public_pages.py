@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -17,12 +18,12 @@ from workflow.ledger.events import title_of
 from workflow.ledger.scopes import scope_kind
 from workflow.ledger.store import StoredEntry
 from workflow.runtime import Runtime
-from workflow.selection.common import CHINA_TZ
+from workflow.selection.common import CHINA_TZ, HEX_SHA256_PATTERN
 from workflow.selection.credentials import fingerprint
 
 ENTRIES_PER_PAGE = 20
 KIND_ZH = {"campaign": "评选日志", "ethics": "医德考评日志", "org": "机构日志"}
-_HEX = set("0123456789abcdef")
+_TRACKING = re.compile(HEX_SHA256_PATTERN)
 
 
 def entry_time(iso: str | None) -> str:
@@ -45,7 +46,7 @@ def typed_tracking_code(text: str | None) -> str:
     """A tracking code as people paste it (spaces, dashes, capitals) made canonical when it can be;
     otherwise what they typed, cut short, so the form shows it back with its field message."""
     compact = "".join(c for c in (text or "").lower() if c not in " -\t")
-    return compact if len(compact) == 64 and set(compact) <= _HEX else (text or "")[:100]
+    return compact if _TRACKING.fullmatch(compact) else (text or "")[:100]
 
 
 def _entry_row(stored: StoredEntry) -> dict[str, Any]:

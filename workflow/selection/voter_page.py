@@ -17,14 +17,14 @@ from workflow.documents.qr import qr_svg
 from workflow.errors import InvalidInput, NotFound
 from workflow.runtime import Runtime
 from workflow.selection import service_nominations as nominations
+from workflow.selection.common import HEX_SHA256_PATTERN, is_campaign_uid
 from workflow.selection.public_pages import time_zh
 from workflow.selection.records import rules_of, voting_window
 from workflow.selection.rules import RevoteMode
 from workflow.selection.states import CampaignState as S
 from workflow.selection.tables import Campaign
 
-UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-TRACKING = re.compile(r"^[0-9a-f]{64}$")
+_TRACKING = re.compile(HEX_SHA256_PATTERN)
 
 _NOT_YET = {S.draft, S.nomination_open, S.nomination_closed, S.under_review, S.shortlist_frozen}
 _OVER = {S.voting_closed, S.sealed, S.tallied, S.publicized, S.objection_review, S.announced, S.archived}
@@ -65,7 +65,7 @@ def _revote_allowed(mode: RevoteMode, k: int | None) -> int:
 
 
 async def _row_by_uid(uid: str) -> Campaign:
-    row = await Campaign.objects().where(Campaign.uid == uid).first() if UID.match(uid) else None
+    row = await Campaign.objects().where(Campaign.uid == uid).first() if is_campaign_uid(uid) else None
     if row is None or row.status == S.draft:
         raise NotFound("no such campaign")
     return row
@@ -105,7 +105,7 @@ def find_my_ballot_link(rt: Runtime, campaign_id: int, tracking_code: str) -> st
 async def receipt_qr(rt: Runtime, uid: str, tracking_code: str) -> bytes:
     """SVG QR code of the find-my-ballot link (the code is not looked up: a receipt may be printed
     before anyone checks it, and the link itself reveals nothing the receipt does not)."""
-    if not TRACKING.match(tracking_code):
+    if not _TRACKING.fullmatch(tracking_code):
         raise InvalidInput("a tracking code is 64 lowercase hex digits", field="code")
     row = await _row_by_uid(uid)
     return qr_svg(find_my_ballot_link(rt, row.id, tracking_code), scale=5)
