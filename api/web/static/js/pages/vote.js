@@ -6,7 +6,7 @@ import { signBallot } from "../lib/ballot.js";
 import { CredentialTypo, credentialFromFragment, deriveVoterKey, formatCredential, normaliseCredential } from "../lib/credential.js";
 import { describeProvider, getCrypto } from "../lib/crypto.js";
 import { $, busy, fieldError, notice, pageData, ready } from "../lib/ui.js";
-import { setupChoices, showReceipt, showReview, showStep } from "./vote_common.js";
+import { offerResend, resetSubmit, setupChoices, showReceipt, showReview, showStep, unanswered } from "./vote_common.js";
 
 const data = pageData();
 const input = $("#credential");
@@ -105,9 +105,8 @@ async function submit() {
       }
       return;
     }
-    if (error instanceof ApiError && (error.code === "timeout" || error.code === "network")) {
-      $("#review-submit").textContent = "重新提交同一张选票";
-      notice(region, "error", "没有收到服务器的答复", error.message,
+    if (unanswered(error)) {
+      offerResend(region, error, "重新提交同一张选票",
         "选票可能已经送达。请点“重新提交同一张选票”：发送的是同一张已签名的选票，不会重复计票。");
       return;
     }
@@ -171,8 +170,6 @@ function scanned(raw) {
   useCredential(credential);
 }
 
-const submitLabel = $("#review-submit").textContent;
-
 function start() {
   const fromLink = credentialFromFragment(location.hash);
   if (location.hash) history.replaceState(null, "", location.pathname + location.search);
@@ -183,7 +180,7 @@ function start() {
   setupChoices(data, (picked) => {
     choices = picked;
     pending = null; // new choices: a new ballot
-    $("#review-submit").textContent = submitLabel;
+    resetSubmit();
     showReview(data, choices);
   });
   $("#review-back").addEventListener("click", () => showStep("choose"));

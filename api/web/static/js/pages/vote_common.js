@@ -1,6 +1,6 @@
 // What the staff and the phone voter pages share: steps, the choice of candidates, review, receipt.
 
-import { getJson } from "../lib/api.js";
+import { ApiError, getJson } from "../lib/api.js";
 import { $, $$, el, notice } from "../lib/ui.js";
 
 const STEPS = ["credential", "phone", "choose", "review", "receipt"];
@@ -17,6 +17,26 @@ export function showStep(name, { focus = true } = {}) {
   }
   const heading = $(`#step-${name} h2`);
   if (focus && heading) heading.focus();
+}
+
+/** True when a submission got no answer (timeout, dropped connection): it may have arrived. */
+export function unanswered(error) {
+  return error instanceof ApiError && (error.code === "timeout" || error.code === "network");
+}
+
+const submitLabel = () => $("#review-submit").dataset.label || $("#review-submit").textContent;
+
+/** After an unanswered submission: the button now resends, and the page says why that is safe. */
+export function offerResend(region, error, label, why) {
+  const button = $("#review-submit");
+  button.dataset.label = submitLabel();
+  button.textContent = label;
+  notice(region, "error", "没有收到服务器的答复", error.message, why);
+}
+
+/** New choices make a new submission: the button gets its own label back. */
+export function resetSubmit() {
+  $("#review-submit").textContent = submitLabel();
 }
 
 /** Tracking code in groups of four, so it can be read aloud and compared by eye. */

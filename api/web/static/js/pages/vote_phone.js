@@ -4,7 +4,7 @@
 import { ApiError, postJson } from "../lib/api.js";
 import { b64u, randomBytes } from "../lib/bytes.js";
 import { $, busy, fieldError, notice, pageData, ready } from "../lib/ui.js";
-import { setupChoices, showReceipt, showReview, showStep } from "./vote_common.js";
+import { offerResend, resetSubmit, setupChoices, showReceipt, showReview, showStep, unanswered } from "./vote_common.js";
 
 const data = pageData();
 const phoneInput = $("#phone");
@@ -121,9 +121,8 @@ async function submit() {
     await showReceipt(data, receipt, { choices, localCode: null });
   } catch (error) {
     state.done();
-    if (error instanceof ApiError && (error.code === "timeout" || error.code === "network")) {
-      $("#review-submit").textContent = "重新提交";
-      notice(region, "error", "没有收到服务器的答复", error.message,
+    if (unanswered(error)) {
+      offerResend(region, error, "重新提交",
         "选票可能已经送达。请点“重新提交”：服务器认得这次提交，不会重复计票，会给出原来的回执。");
       return;
     }
@@ -141,8 +140,6 @@ async function submit() {
   }
 }
 
-const submitLabel = $("#review-submit").textContent;
-
 function start() {
   $("#phone-form").addEventListener("submit", sendCode);
   $("#code-form").addEventListener("submit", checkCode);
@@ -153,7 +150,7 @@ function start() {
   setupChoices(data, (picked) => {
     choices = picked;
     requestId = null; // new choices: a new submission
-    $("#review-submit").textContent = submitLabel;
+    resetSubmit();
     showReview(data, choices);
   });
   $("#review-back").addEventListener("click", () => showStep("choose"));
