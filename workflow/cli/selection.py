@@ -52,6 +52,7 @@ from workflow.selection.credentials import (
     public_key_for,
 )
 from workflow.selection.records import get_campaign, rules_of
+from workflow.selection.tables import Campaign
 
 
 @dataclass(frozen=True)
@@ -232,14 +233,15 @@ def msgspec_public(credential: PublicCredential) -> dict[str, Any]:
     return {"public_key": credential.public_key, "weight": credential.weight}
 
 
-async def _key_id_of(campaign_id: int, key: str | None, credential: str | None) -> tuple[str, str]:
+async def _key_id_of(campaign_id: int, key: str | None, credential: str | None) -> tuple[Campaign, str]:
+    """The campaign and the key id the authority named, by id or by the credential itself."""
     row = await get_campaign(campaign_id)
     if (key is None) == (credential is None):
         raise InvalidInput("give either --key-id or --credential")
     if credential is not None:
-        return row.uid, key_id(public_key_for(credential, row.uid))
+        return row, key_id(public_key_for(credential, row.uid))
     assert key is not None
-    return row.uid, key
+    return row, key
 
 
 @credentials_group.command("revoke")
@@ -303,8 +305,8 @@ def reissue_command(
     async def work() -> dict[str, Any]:
         await require_migrated()
         principal = await _authority(rt, authority, password)
-        uid, kid = await _key_id_of(campaign_id, key, credential)
-        row = await get_campaign(campaign_id)
+        row, kid = await _key_id_of(campaign_id, key, credential)
+        uid = row.uid
         fresh, public = issue_credential(uid)
         view = await voting.reissue_credential(
             rt, principal, campaign_id, kid, public_key=b64u_encode(public), reason=reason
